@@ -1,0 +1,40 @@
+//! Template errors, formatted exactly as Go's `text/template` formats them.
+
+use std::fmt;
+
+/// Which stage produced an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Lexing or parsing (`template: NAME:LINE: msg`).
+    Parse,
+    /// Execution (`template: NAME:LINE:COL: executing "NAME" at <node>: msg`).
+    Exec,
+}
+
+/// A template error carrying Go's complete message text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// Stage.
+    pub kind: ErrorKind,
+    /// The full message, as Go's `err.Error()` prints it.
+    pub message: String,
+}
+
+impl Error {
+    /// A parse error with a ready-made message.
+    pub fn parse(message: impl Into<String>) -> Self {
+        Error { kind: ErrorKind::Parse, message: message.into() }
+    }
+    /// An execution error with a ready-made message.
+    pub fn exec(message: impl Into<String>) -> Self {
+        Error { kind: ErrorKind::Exec, message: message.into() }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
