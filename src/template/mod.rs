@@ -4,6 +4,7 @@
 
 pub mod ast;
 pub mod error;
+pub mod format;
 pub mod funcs;
 pub mod value;
 
