@@ -7,4 +7,6 @@
 //! pipeline, and `cli` the command line.
 
 pub mod cli;
+pub mod funcs;
 pub mod template;
+pub mod yaml;

@@ -1,0 +1,6 @@
+//! Sprig/Helm functions: dates group.
+
+use crate::template::FuncMap;
+
+/// Registers this group's functions.
+pub fn register(_m: &mut FuncMap) {}

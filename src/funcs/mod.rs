@@ -1,0 +1,43 @@
+//! The function library a Helm 3.17 template can call: Go's builtins (in `template::builtins`),
+//! Sprig v3.3.0 as Helm exposes it (without `env`/`expandenv`), and Helm's own functions.
+//!
+//! Each submodule registers one group of functions into a [`FuncMap`].
+
+use crate::template::FuncMap;
+
+pub mod cast;
+pub mod crypto;
+pub mod dates;
+pub mod defaults;
+pub mod dicts;
+pub mod encoding;
+pub mod lists;
+pub mod math;
+pub mod paths;
+pub mod random;
+pub mod reflect;
+pub mod regex;
+pub mod semver;
+pub mod serial;
+pub mod strings;
+
+/// Every Sprig function plus Helm's data functions (everything except the ones that need the
+/// engine: `include`, `tpl`, `required`, `fail`, `lookup`, which the renderer adds).
+pub fn sprig_and_helm() -> FuncMap {
+    let mut m = FuncMap::new();
+    strings::register(&mut m);
+    regex::register(&mut m);
+    math::register(&mut m);
+    lists::register(&mut m);
+    dicts::register(&mut m);
+    defaults::register(&mut m);
+    reflect::register(&mut m);
+    paths::register(&mut m);
+    encoding::register(&mut m);
+    dates::register(&mut m);
+    semver::register(&mut m);
+    crypto::register(&mut m);
+    random::register(&mut m);
+    serial::register(&mut m);
+    m
+}
