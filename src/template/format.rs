@@ -1,9 +1,72 @@
-//! Go's `fmt` as templates use it: `%v` printing of values and shortest float formatting.
+//! Go's `fmt` as templates use it: `sprintf` (the `printf` builtin) with every verb, flag,
+//! width, precision and argument index, `sprint`/`sprintln` (`print`, `println`), `%v` printing
+//! of values (`fmt_v`, also what `{{ x }}` prints) and shortest float formatting.
 //!
-//! `printf` with every verb, flag, width and precision builds on these primitives.
+//! The per-verb formatting lives in `printf.rs`, float digits and quoting in `strconv.rs`.
 
+use super::printf::{Flags, Printer};
+use super::strconv::format_float;
 use super::value::Value;
-use std::fmt::Write;
+
+/// Go's `fmt.Sprint`: the operands in their `%v` form, with a space between two operands when
+/// neither of them is a string (`print 1 2` → `1 2`, `print "a" 1 "b"` → `a1b`).
+pub fn sprint(args: &[Value]) -> String {
+    let mut p = Printer::default();
+    let mut prev_string = false;
+    for (i, arg) in args.iter().enumerate() {
+        let is_string = matches!(arg, Value::String(_));
+        if i > 0 && !is_string && !prev_string {
+            p.buf.push(b' ');
+        }
+        p.print_arg(arg, 'v');
+        prev_string = is_string;
+    }
+    p.finish()
+}
+
+/// Go's `fmt.Sprintln`: the operands in their `%v` form separated by single spaces, then `\n`.
+pub fn sprintln(args: &[Value]) -> String {
+    let mut p = Printer::default();
+    for (i, arg) in args.iter().enumerate() {
+        if i > 0 {
+            p.buf.push(b' ');
+        }
+        p.print_arg(arg, 'v');
+    }
+    p.buf.push(b'\n');
+    p.finish()
+}
+
+/// Go's `fmt.Sprintf` (the `printf` builtin), including its in-band error notes:
+/// `%!d(string=a)` for a verb the operand does not support, `%!v(MISSING)`, `%!(EXTRA int=1)`,
+/// `%!(NOVERB)`, `%!(BADWIDTH)`, `%!(BADPREC)`, `%!d(BADINDEX)`; `%d` of nil is `%!d(<nil>)`.
+/// Lists and maps apply the verb to each element (`%d` of a list → `[1 2]`).
+pub fn sprintf(format: &str, args: &[Value]) -> String {
+    let mut st = PrintfState { p: Printer::default(), reordered: false, good_arg_num: true };
+    st.run(format, args);
+    st.p.finish()
+}
+
+/// Go's `fmt.Sprint` of a single value (`%v`): `<nil>`, `[a b]`, `map[a:1 b:2]`, floats in
+/// shortest `%g`, byte slices as `[97 98]`, objects through `Object::format`.
+pub fn fmt_v(v: &Value) -> String {
+    let mut p = Printer::default();
+    p.print_arg(v, 'v');
+    p.finish()
+}
+
+/// Appends the `%v` form of `v` to `out` (`depth` is unused; nesting is bounded inside).
+pub fn write_v(out: &mut String, v: &Value, depth: usize) {
+    let _ = depth;
+    out.push_str(&fmt_v(v));
+}
+
+/// Go's `strconv.FormatFloat(x, 'g', -1, 64)`, which is also what `%v` prints for a float64:
+/// the shortest round-trip digits, in plain decimal when the decimal exponent is in [-4, 6),
+/// otherwise as `d.ddde±XX` (`123456`, `1.234567e+06`, `0.0001`, `1e-05`).
+pub fn format_float_g(x: f64) -> String {
+    format_float(x, 'g', -1)
+}
 
 /// Decomposes a finite, non-zero `x.abs()` into its shortest round-trip decimal digits and the
 /// decimal exponent of the first digit (`1234.5` -> `("12345", 3)`).
@@ -13,40 +76,6 @@ pub fn shortest_digits(x: f64) -> (String, i32) {
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
     let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
     (digits, exp.parse().unwrap_or(0))
-}
-
-/// Go's `strconv.FormatFloat(x, 'g', -1, 64)`, which is also what `%v` prints for a float64:
-/// the shortest round-trip digits, in plain decimal when the decimal exponent is in [-4, 6),
-/// otherwise as `d.ddde±XX` (`123456`, `1.234567e+06`, `0.0001`, `1e-05`).
-pub fn format_float_g(x: f64) -> String {
-    if x.is_nan() {
-        return "NaN".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "+Inf".into() } else { "-Inf".into() };
-    }
-    if x == 0.0 {
-        return if x.is_sign_negative() { "-0".into() } else { "0".into() };
-    }
-    let (digits, exp) = shortest_digits(x);
-    let neg = x < 0.0;
-    // strconv uses eprec = 6 whenever the shortest representation is requested.
-    let eprec = 6;
-    let mut out = String::new();
-    if neg {
-        out.push('-');
-    }
-    if exp < -4 || exp >= eprec {
-        out.push_str(&digits[..1]);
-        if digits.len() > 1 {
-            out.push('.');
-            out.push_str(&digits[1..]);
-        }
-        let _ = write!(out, "e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs());
-    } else {
-        out.push_str(&plain_decimal(&digits, exp));
-    }
-    out
 }
 
 /// Writes `digits` with the first digit at decimal exponent `exp` as plain decimal.
@@ -74,64 +103,238 @@ pub fn plain_decimal(digits: &str, exp: i32) -> String {
     out
 }
 
-/// Go's `fmt.Sprint` of a single value (`%v`): `<nil>`, `[a b]`, `map[a:1 b:2]`, floats in
-/// shortest `%g`, byte slices as `[97 98]`.
-pub fn fmt_v(v: &Value) -> String {
-    let mut out = String::new();
-    write_v(&mut out, v, 0);
-    out
+/// Widths and precisions above this are treated as malformed, as in Go.
+const MAX_NUM: i64 = 1_000_000;
+
+/// Go's `parsenum`: a decimal number at `s[start..end]`; `(num, found, next index)`.
+fn parse_num(s: &[u8], start: usize, end: usize) -> (i64, bool, usize) {
+    if start >= end {
+        return (0, false, end);
+    }
+    let (mut num, mut isnum, mut i) = (0i64, false, start);
+    while i < end && s[i].is_ascii_digit() {
+        if num > MAX_NUM {
+            return (0, false, end); // overflow: a crazy long number
+        }
+        num = num * 10 + i64::from(s[i] - b'0');
+        isnum = true;
+        i += 1;
+    }
+    (num, isnum, i)
 }
 
-/// Appends the `%v` form of `v` to `out`.
-pub fn write_v(out: &mut String, v: &Value, depth: usize) {
-    // Go would overflow the stack on a cyclic map; we stop printing instead.
-    if depth > 10_000 {
-        out.push_str("...");
-        return;
+/// Go's `parseArgNumber` on text starting with `[`: `(zero-based index, bytes used, ok)`.
+fn parse_arg_number(s: &[u8]) -> (i64, usize, bool) {
+    if s.len() < 3 {
+        return (0, 1, false);
     }
-    match v {
-        Value::Nil => out.push_str("<nil>"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) | Value::Int64(i) => {
-            let _ = write!(out, "{i}");
-        }
-        Value::Float(f) => out.push_str(&format_float_g(*f)),
-        Value::String(s) => out.push_str(s),
-        Value::Bytes(b) => {
-            out.push('[');
-            for (i, byte) in b.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                let _ = write!(out, "{byte}");
+    for i in 1..s.len() {
+        if s[i] == b']' {
+            let (width, ok, newi) = parse_num(s, 1, i);
+            if !ok || newi != i {
+                return (0, i + 1, false);
             }
-            out.push(']');
+            return (width - 1, i + 1, true);
         }
-        Value::List(l) => {
-            out.push('[');
-            for (i, item) in l.items.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                write_v(out, item, depth + 1);
-            }
-            out.push(']');
-        }
-        Value::Map(m) => {
-            out.push_str("map[");
-            let m = m.read();
-            for (i, (k, item)) in m.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                out.push_str(k);
-                out.push(':');
-                write_v(out, item, depth + 1);
-            }
-            out.push(']');
-        }
-        Value::Object(o) => out.push_str(&o.format()),
     }
+    (0, 1, false)
+}
+
+/// The `*` operand for a width or precision: `(value, is an int, next argument)`.
+fn int_from_arg(args: &[Value], arg_num: usize) -> (i64, bool, usize) {
+    match args.get(arg_num) {
+        Some(Value::Int(n) | Value::Int64(n)) if (-MAX_NUM..=MAX_NUM).contains(n) => {
+            (*n, true, arg_num + 1)
+        }
+        Some(_) => (0, false, arg_num + 1),
+        None => (0, false, arg_num),
+    }
+}
+
+/// The state of one `Sprintf` call (Go's `doPrintf`).
+struct PrintfState {
+    p: Printer,
+    /// An explicit argument index was used, so leftover operands are not reported.
+    reordered: bool,
+    /// The most recent argument index was valid.
+    good_arg_num: bool,
+}
+
+impl PrintfState {
+    /// An explicit `[n]` at `fmt[i..]`: `(argument to use, next index, whether one was found)`.
+    fn arg_number(&mut self, arg_num: usize, fmt: &[u8], i: usize, nargs: usize) -> (usize, usize, bool) {
+        if fmt.get(i) != Some(&b'[') {
+            return (arg_num, i, false);
+        }
+        self.reordered = true;
+        let (index, wid, ok) = parse_arg_number(&fmt[i..]);
+        if ok && (0..nargs as i64).contains(&index) {
+            return (index as usize, i + wid, true);
+        }
+        self.good_arg_num = false;
+        (arg_num, i + wid, ok)
+    }
+
+    fn run(&mut self, format: &str, args: &[Value]) {
+        let fmt = format.as_bytes();
+        let end = fmt.len();
+        let mut arg_num = 0usize;
+        let mut i = 0usize;
+        'directives: while i < end {
+            self.good_arg_num = true;
+            let lasti = i;
+            while i < end && fmt[i] != b'%' {
+                i += 1;
+            }
+            self.p.buf.extend_from_slice(&fmt[lasti..i]);
+            if i >= end {
+                break;
+            }
+            i += 1; // the '%'
+            self.p.f = Flags::default();
+            let f = &mut self.p.f;
+            while i < end {
+                match fmt[i] {
+                    b'#' => f.sharp = true,
+                    b'0' => f.zero = true,
+                    b'+' => f.plus = true,
+                    b'-' => f.minus = true,
+                    b' ' => f.space = true,
+                    c => {
+                        // Fast path: flags directly followed by a lower-case verb.
+                        if c.is_ascii_lowercase() && arg_num < args.len() {
+                            if c == b'v' || c == b'w' {
+                                set_v_flags(f);
+                            }
+                            self.p.print_arg(&args[arg_num], c as char);
+                            arg_num += 1;
+                            i += 1;
+                            continue 'directives;
+                        }
+                        break;
+                    }
+                }
+                i += 1;
+            }
+
+            let mut after_index;
+            (arg_num, i, after_index) = self.arg_number(arg_num, fmt, i, args.len());
+
+            // Width.
+            if i < end && fmt[i] == b'*' {
+                i += 1;
+                let (wid, ok, next) = int_from_arg(args, arg_num);
+                arg_num = next;
+                if !ok {
+                    self.p.write_str("%!(BADWIDTH)");
+                }
+                let f = &mut self.p.f;
+                f.wid_present = ok;
+                f.wid = wid.unsigned_abs() as usize;
+                if wid < 0 {
+                    f.minus = true;
+                    f.zero = false; // never pad with zeros on the right
+                }
+                after_index = false;
+            } else {
+                let (wid, ok, next) = parse_num(fmt, i, end);
+                i = next;
+                self.p.f.wid = wid as usize;
+                self.p.f.wid_present = ok;
+                if after_index && ok {
+                    self.good_arg_num = false; // "%[3]2d"
+                }
+            }
+
+            // Precision.
+            if i + 1 < end && fmt[i] == b'.' {
+                i += 1;
+                if after_index {
+                    self.good_arg_num = false; // "%[3].2d"
+                }
+                (arg_num, i, after_index) = self.arg_number(arg_num, fmt, i, args.len());
+                if i < end && fmt[i] == b'*' {
+                    i += 1;
+                    let (prec, mut ok, next) = int_from_arg(args, arg_num);
+                    arg_num = next;
+                    // A negative precision makes no sense: treat it as absent.
+                    if prec < 0 {
+                        ok = false;
+                    }
+                    self.p.f.prec = if ok { prec as usize } else { 0 };
+                    self.p.f.prec_present = ok;
+                    if !ok {
+                        self.p.write_str("%!(BADPREC)");
+                    }
+                    after_index = false;
+                } else {
+                    let (prec, ok, next) = parse_num(fmt, i, end);
+                    i = next;
+                    // "%.d" means precision 0.
+                    self.p.f.prec = if ok { prec as usize } else { 0 };
+                    self.p.f.prec_present = true;
+                }
+            }
+
+            if !after_index {
+                (arg_num, i, _) = self.arg_number(arg_num, fmt, i, args.len());
+            }
+
+            if i >= end {
+                self.p.write_str("%!(NOVERB)");
+                break;
+            }
+            let verb = format[i..].chars().next().unwrap_or('\u{FFFD}');
+            i += verb.len_utf8();
+
+            if verb == '%' {
+                // Percent takes no operand and ignores width and precision.
+                self.p.buf.push(b'%');
+            } else if !self.good_arg_num {
+                self.p.write_str("%!");
+                self.p.write_char(verb);
+                self.p.write_str("(BADINDEX)");
+            } else if arg_num >= args.len() {
+                self.p.write_str("%!");
+                self.p.write_char(verb);
+                self.p.write_str("(MISSING)");
+            } else {
+                if verb == 'v' || verb == 'w' {
+                    set_v_flags(&mut self.p.f);
+                }
+                self.p.print_arg(&args[arg_num], verb);
+                arg_num += 1;
+            }
+        }
+
+        // Leftover operands, unless indexes made it impossible to tell which were used.
+        if !self.reordered && arg_num < args.len() {
+            self.p.f = Flags::default();
+            self.p.write_str("%!(EXTRA ");
+            for (k, arg) in args[arg_num..].iter().enumerate() {
+                if k > 0 {
+                    self.p.write_str(", ");
+                }
+                if arg.is_nil() {
+                    self.p.write_str("<nil>");
+                } else {
+                    self.p.write_str(arg.type_name());
+                    self.p.buf.push(b'=');
+                    self.p.print_arg(arg, 'v');
+                }
+            }
+            self.p.buf.push(b')');
+        }
+    }
+}
+
+/// `%#v` and `%+v` are their own formats: `#` and `+` turn into the Go-syntax and field-name
+/// modes instead of acting as flags.
+fn set_v_flags(f: &mut Flags) {
+    f.sharp_v = f.sharp;
+    f.sharp = false;
+    f.plus_v = f.plus;
+    f.plus = false;
 }
 
 #[cfg(test)]
@@ -150,5 +353,25 @@ mod tests {
         assert_eq!(format_float_g(1e20), "1e+20");
         assert_eq!(format_float_g(-0.0), "-0");
         assert_eq!(format_float_g(12345678901234567890.0), "1.2345678901234567e+19");
+    }
+
+    #[test]
+    fn printf_basics() {
+        let args = [Value::Float(3.14159), Value::Int(255), Value::str("a\tb")];
+        assert_eq!(sprintf("%5.2f|%x|%q", &args), " 3.14|ff|\"a\\tb\"");
+        assert_eq!(sprintf("%d", &[Value::Float(80.0)]), "%!d(float64=80)");
+        assert_eq!(sprintf("%s", &[Value::str("a"), Value::str("x")]), "a%!(EXTRA string=x)");
+        assert_eq!(sprintf("%v", &[]), "%!v(MISSING)");
+        assert_eq!(sprintf("%d", &[Value::Nil]), "%!d(<nil>)");
+        assert_eq!(sprintf("%[2]d %[1]d", &[Value::Int(1), Value::Int(2)]), "2 1");
+        assert_eq!(sprintf("%*d|", &[Value::Int(-5), Value::Int(42)]), "42   |");
+    }
+
+    #[test]
+    fn sprint_spacing() {
+        let v = [Value::Int(1), Value::str("a"), Value::Int(2), Value::Nil, Value::Float(1.5)];
+        assert_eq!(sprint(&v), "1a2 <nil> 1.5");
+        assert_eq!(sprintln(&v), "1 a 2 <nil> 1.5\n");
+        assert_eq!(fmt_v(&Value::list(vec![Value::Nil, Value::Int(1)])), "[<nil> 1]");
     }
 }

@@ -4,8 +4,12 @@
 
 pub mod ast;
 pub mod error;
+pub mod escape;
 pub mod format;
 pub mod funcs;
+mod printf;
+pub mod strconv;
+mod unicode_print;
 pub mod value;
 
 pub use error::{Error, ErrorKind};

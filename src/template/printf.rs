@@ -1,0 +1,591 @@
+//! The printer behind `sprintf`, `sprint` and `sprintln`: Go's `fmt` state machine (flags,
+//! width, precision, argument indexes, error notes such as `%!d(string=a)`) over [`Value`].
+//!
+//! Output is collected as bytes because `%s` of a `[]byte` may emit bytes that are not UTF-8,
+//! and padding must then count them as Go does (one rune per invalid byte).
+
+use super::strconv::{
+    can_backquote, decode_rune, format_float, quote_bytes, quote_rune, quote_rune_to_ascii,
+    rune_count,
+};
+use super::value::{SliceKind, Value};
+
+const LDIGITS: &[u8; 17] = b"0123456789abcdefx";
+const UDIGITS: &[u8; 17] = b"0123456789ABCDEFX";
+
+/// Nesting depth beyond which containers are not descended into (a map can contain itself).
+const MAX_DEPTH: usize = 10_000;
+
+/// Go's `fmtFlags` plus width and precision of the directive being printed.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Flags {
+    pub wid_present: bool,
+    pub prec_present: bool,
+    pub minus: bool,
+    pub plus: bool,
+    pub sharp: bool,
+    pub space: bool,
+    pub zero: bool,
+    /// `%+v`: set instead of `plus` for the `v` verb.
+    pub plus_v: bool,
+    /// `%#v` (Go syntax): set instead of `sharp` for the `v` verb.
+    pub sharp_v: bool,
+    pub wid: usize,
+    pub prec: usize,
+}
+
+/// One printing run.
+#[derive(Default)]
+pub(crate) struct Printer {
+    pub buf: Vec<u8>,
+    pub f: Flags,
+    /// Set while printing a bad-verb note, where Go does not call String methods.
+    erroring: bool,
+}
+
+impl Printer {
+    /// The output so far (bytes that are not UTF-8 become U+FFFD).
+    pub fn finish(self) -> String {
+        match String::from_utf8(self.buf) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }
+    }
+
+    pub fn write_str(&mut self, s: &str) {
+        self.buf.extend_from_slice(s.as_bytes());
+    }
+
+    fn write_padding(&mut self, n: usize) {
+        // Zero padding is only ever applied on the left.
+        let pad = if self.f.zero && !self.f.minus { b'0' } else { b' ' };
+        self.buf.resize(self.buf.len() + n, pad);
+    }
+
+    /// Writes `b` padded to the width (counted in runes), on the left unless `-`.
+    fn pad(&mut self, b: &[u8]) {
+        if !self.f.wid_present || self.f.wid == 0 {
+            self.buf.extend_from_slice(b);
+            return;
+        }
+        let width = self.f.wid.saturating_sub(rune_count(b));
+        if self.f.minus {
+            self.buf.extend_from_slice(b);
+            self.write_padding(width);
+        } else {
+            self.write_padding(width);
+            self.buf.extend_from_slice(b);
+        }
+    }
+
+    fn pad_str(&mut self, s: &str) {
+        self.pad(s.as_bytes());
+    }
+
+    /// Pads with spaces even under the `0` flag (integers did their zero fill already).
+    fn pad_no_zero(&mut self, b: &[u8]) {
+        let zero = self.f.zero;
+        self.f.zero = false;
+        self.pad(b);
+        self.f.zero = zero;
+    }
+
+    /// Cuts `b` to the precision, counted in runes.
+    fn truncate<'a>(&self, b: &'a [u8]) -> &'a [u8] {
+        if !self.f.prec_present {
+            return b;
+        }
+        let mut i = 0;
+        for _ in 0..self.f.prec {
+            if i >= b.len() {
+                break;
+            }
+            i += decode_rune(&b[i..]).1.max(1);
+        }
+        &b[..i.min(b.len())]
+    }
+
+    /// `%!verb(type=value)`, or `%!verb(<nil>)`.
+    fn bad_verb(&mut self, verb: char, arg: &Value) {
+        self.bad_verb_as(verb, arg.type_name(), arg);
+    }
+
+    /// [`Printer::bad_verb`] with an explicit Go type name (`uint8` for bytes of a slice).
+    fn bad_verb_as(&mut self, verb: char, type_name: &str, arg: &Value) {
+        self.erroring = true;
+        self.write_str("%!");
+        self.write_char(verb);
+        self.buf.push(b'(');
+        if arg.is_nil() {
+            self.write_str("<nil>");
+        } else {
+            self.write_str(type_name);
+            self.buf.push(b'=');
+            self.print_arg(arg, 'v');
+        }
+        self.buf.push(b')');
+        self.erroring = false;
+    }
+
+    pub fn write_char(&mut self, c: char) {
+        let mut tmp = [0u8; 4];
+        self.buf.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+    }
+
+    /// Go's `printArg`: prints one top-level operand.
+    pub fn print_arg(&mut self, arg: &Value, verb: char) {
+        if arg.is_nil() {
+            match verb {
+                'T' | 'v' => self.pad_str("<nil>"),
+                _ => self.bad_verb(verb, arg),
+            }
+            return;
+        }
+        match verb {
+            'T' => return self.fmt_s(arg.type_name().as_bytes()),
+            'p' => return self.fmt_pointer(arg, verb),
+            _ => {}
+        }
+        match arg {
+            Value::Bytes(b) => self.fmt_bytes(b, verb, "[]byte"),
+            Value::Object(_) if self.handle_methods(arg, verb) => {}
+            _ => self.print_value(arg, verb, 0),
+        }
+    }
+
+    /// Objects are Stringers: the string-accepting verbs print `Object::format()`.
+    fn handle_methods(&mut self, arg: &Value, verb: char) -> bool {
+        let Value::Object(o) = arg else { return false };
+        if self.erroring || self.f.sharp_v || !matches!(verb, 'v' | 's' | 'x' | 'X' | 'q') {
+            return false;
+        }
+        let s = o.format();
+        self.fmt_string(s.as_bytes(), verb, arg);
+        true
+    }
+
+    /// Go's `printValue`: a value at any depth; elements of containers are at depth > 0.
+    fn print_value(&mut self, v: &Value, verb: char, depth: usize) {
+        if depth > 0 && self.handle_methods(v, verb) {
+            return;
+        }
+        match v {
+            // Only reachable for an element of an interface slice or map.
+            Value::Nil => {
+                if self.f.sharp_v {
+                    self.write_str("interface {}(nil)");
+                } else {
+                    self.write_str("<nil>");
+                }
+            }
+            Value::Bool(b) => match verb {
+                't' | 'v' => self.pad_str(if *b { "true" } else { "false" }),
+                _ => self.bad_verb(verb, v),
+            },
+            Value::Int(i) | Value::Int64(i) => self.fmt_integer(*i as u64, true, verb, v),
+            Value::Float(x) => self.fmt_float(*x, verb, v),
+            Value::String(s) => self.fmt_string(s.as_bytes(), verb, v),
+            Value::Bytes(b) => {
+                if matches!(verb, 's' | 'q' | 'x' | 'X') {
+                    self.fmt_bytes(b, verb, "[]uint8");
+                } else {
+                    self.print_byte_slice(b, verb, "[]uint8");
+                }
+            }
+            Value::List(l) => {
+                if depth > MAX_DEPTH {
+                    return self.write_str("...");
+                }
+                let sharp_v = self.f.sharp_v;
+                if sharp_v {
+                    self.write_str(v.type_name());
+                    self.buf.push(b'{');
+                } else {
+                    self.buf.push(b'[');
+                }
+                for (i, item) in l.items.iter().enumerate() {
+                    if i > 0 {
+                        self.write_str(if sharp_v { ", " } else { " " });
+                    }
+                    // A nil can only sit in an `[]interface {}`; typed slices hold values.
+                    debug_assert!(l.kind == SliceKind::Interface || !item.is_nil());
+                    self.print_value(item, verb, depth + 1);
+                }
+                self.buf.push(if sharp_v { b'}' } else { b']' });
+            }
+            Value::Map(m) => {
+                if depth > MAX_DEPTH {
+                    return self.write_str("...");
+                }
+                let sharp_v = self.f.sharp_v;
+                if sharp_v {
+                    self.write_str(v.type_name());
+                    self.buf.push(b'{');
+                } else {
+                    self.write_str("map[");
+                }
+                // Snapshot the entries: printing never needs the lock held.
+                let entries: Vec<(String, Value)> =
+                    m.read().iter().map(|(k, x)| (k.clone(), x.clone())).collect();
+                for (i, (k, item)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        self.write_str(if sharp_v { ", " } else { " " });
+                    }
+                    self.fmt_string(k.as_bytes(), verb, &Value::str(k));
+                    self.buf.push(b':');
+                    self.print_value(item, verb, depth + 1);
+                }
+                self.buf.push(if sharp_v { b'}' } else { b']' });
+            }
+            Value::Object(o) => {
+                // Best effort: Go would print the struct's fields; we only know its text.
+                let s = o.format();
+                match verb {
+                    'v' | 's' | 'q' | 'x' | 'X' => self.fmt_string(s.as_bytes(), verb, v),
+                    _ => self.bad_verb(verb, v),
+                }
+            }
+        }
+    }
+
+    /// A `[]uint8` printed element by element (`%v` `%d` `%c` `%o` ...).
+    fn print_byte_slice(&mut self, b: &[u8], verb: char, type_name: &str) {
+        if self.f.sharp_v {
+            self.write_str(type_name);
+            self.buf.push(b'{');
+            for (i, c) in b.iter().enumerate() {
+                if i > 0 {
+                    self.write_str(", ");
+                }
+                self.fmt_0x64(u64::from(*c), true);
+            }
+            self.buf.push(b'}');
+            return;
+        }
+        self.buf.push(b'[');
+        for (i, c) in b.iter().enumerate() {
+            if i > 0 {
+                self.buf.push(b' ');
+            }
+            let c = u64::from(*c);
+            if matches!(verb, 'v' | 'd' | 'b' | 'o' | 'O' | 'x' | 'X' | 'c' | 'q' | 'U') {
+                self.fmt_integer(c, false, verb, &Value::Nil);
+            } else {
+                self.bad_verb_as(verb, "uint8", &Value::Int(c as i64));
+            }
+        }
+        self.buf.push(b']');
+    }
+
+    /// Go's `fmtBytes` for a top-level `[]byte` (or a nested `[]uint8` with s q x X).
+    fn fmt_bytes(&mut self, b: &[u8], verb: char, type_name: &str) {
+        match verb {
+            'v' | 'd' => self.print_byte_slice(b, verb, type_name),
+            's' => {
+                let t = self.truncate(b);
+                self.pad(t);
+            }
+            'x' => self.fmt_sbx(b, LDIGITS),
+            'X' => self.fmt_sbx(b, UDIGITS),
+            'q' => self.fmt_q(b),
+            _ => self.print_byte_slice(b, verb, type_name),
+        }
+    }
+
+    fn fmt_string(&mut self, s: &[u8], verb: char, arg: &Value) {
+        match verb {
+            'v' if self.f.sharp_v => self.fmt_q(s),
+            'v' | 's' => self.fmt_s(s),
+            'x' => self.fmt_sbx(s, LDIGITS),
+            'X' => self.fmt_sbx(s, UDIGITS),
+            'q' => self.fmt_q(s),
+            _ => self.bad_verb(verb, arg),
+        }
+    }
+
+    fn fmt_s(&mut self, s: &[u8]) {
+        let t = self.truncate(s);
+        self.pad(t);
+    }
+
+    /// Hex of the bytes: `% x` separates them, `#` adds 0x (once, or per byte with space).
+    fn fmt_sbx(&mut self, s: &[u8], digits: &[u8; 17]) {
+        let mut length = s.len();
+        if self.f.prec_present && self.f.prec < length {
+            length = self.f.prec;
+        }
+        let mut width = 2 * length;
+        if width == 0 {
+            if self.f.wid_present {
+                self.write_padding(self.f.wid);
+            }
+            return;
+        }
+        if self.f.space {
+            if self.f.sharp {
+                width *= 2;
+            }
+            width += length - 1;
+        } else if self.f.sharp {
+            width += 2;
+        }
+        let pad = if self.f.wid_present && self.f.wid > width { self.f.wid - width } else { 0 };
+        if !self.f.minus {
+            self.write_padding(pad);
+        }
+        if self.f.sharp {
+            self.buf.extend_from_slice(&[b'0', digits[16]]);
+        }
+        for (i, c) in s.iter().take(length).enumerate() {
+            if self.f.space && i > 0 {
+                self.buf.push(b' ');
+                if self.f.sharp {
+                    self.buf.extend_from_slice(&[b'0', digits[16]]);
+                }
+            }
+            self.buf.extend_from_slice(&[digits[usize::from(c >> 4)], digits[usize::from(c & 15)]]);
+        }
+        if self.f.minus {
+            self.write_padding(pad);
+        }
+    }
+
+    /// `%q` of text: a raw string with `#` when possible, ASCII-only with `+`.
+    fn fmt_q(&mut self, s: &[u8]) {
+        let s = self.truncate(s);
+        if self.f.sharp && can_backquote(s) {
+            let mut q = Vec::with_capacity(s.len() + 2);
+            q.push(b'`');
+            q.extend_from_slice(s);
+            q.push(b'`');
+            return self.pad(&q);
+        }
+        let q = quote_bytes(s, self.f.plus);
+        self.pad_str(&q);
+    }
+
+    fn fmt_pointer(&mut self, arg: &Value, verb: char) {
+        // Go prints the address, which differs on every run anyway; ours is the Rust one.
+        let addr = match arg {
+            Value::List(l) => std::sync::Arc::as_ptr(l) as *const u8 as usize,
+            Value::Bytes(b) => b.as_ptr() as usize,
+            Value::Map(m) => &*m.read() as *const _ as *const u8 as usize,
+            Value::Object(o) if o.kind_name() == "ptr" => {
+                std::sync::Arc::as_ptr(o) as *const u8 as usize
+            }
+            _ => return self.bad_verb(verb, arg),
+        };
+        self.fmt_0x64(addr as u64, !self.f.sharp);
+    }
+
+    /// Hexadecimal with or without a leading 0x, whatever the `#` flag says.
+    fn fmt_0x64(&mut self, u: u64, leading_0x: bool) {
+        let sharp = self.f.sharp;
+        self.f.sharp = leading_0x;
+        self.fmt_int(u, 16, false, 'v', LDIGITS);
+        self.f.sharp = sharp;
+    }
+
+    fn fmt_integer(&mut self, u: u64, signed: bool, verb: char, arg: &Value) {
+        match verb {
+            'v' if self.f.sharp_v && !signed => self.fmt_0x64(u, true),
+            'v' | 'd' => self.fmt_int(u, 10, signed, verb, LDIGITS),
+            'b' => self.fmt_int(u, 2, signed, verb, LDIGITS),
+            'o' | 'O' => self.fmt_int(u, 8, signed, verb, LDIGITS),
+            'x' => self.fmt_int(u, 16, signed, verb, LDIGITS),
+            'X' => self.fmt_int(u, 16, signed, verb, UDIGITS),
+            'c' => {
+                let c = rune_of(u);
+                self.pad_str(c.encode_utf8(&mut [0u8; 4]));
+            }
+            'q' => {
+                let r = u32::try_from(u).unwrap_or(0xFFFD);
+                let q = if self.f.plus { quote_rune_to_ascii(r) } else { quote_rune(r) };
+                self.pad_str(&q);
+            }
+            'U' => self.fmt_unicode(u),
+            _ => self.bad_verb(verb, arg),
+        }
+    }
+
+    /// Go's `fmtInteger`: sign, zero fill from precision or `0` width, `#` prefixes.
+    fn fmt_int(&mut self, u: u64, base: u64, signed: bool, verb: char, digits: &[u8; 17]) {
+        let negative = signed && (u as i64) < 0;
+        let mut u = if negative { u.wrapping_neg() } else { u };
+        let mut prec = 0usize;
+        if self.f.prec_present {
+            prec = self.f.prec;
+            if prec == 0 && u == 0 {
+                // Precision 0 and value 0 print nothing, but still pad (with spaces).
+                let zero = self.f.zero;
+                self.f.zero = false;
+                self.write_padding(self.f.wid);
+                self.f.zero = zero;
+                return;
+            }
+        } else if self.f.zero && !self.f.minus && self.f.wid_present {
+            prec = self.f.wid;
+            if negative || self.f.plus || self.f.space {
+                prec = prec.saturating_sub(1); // room for the sign
+            }
+        }
+        let mut rev: Vec<u8> = Vec::with_capacity(24);
+        loop {
+            rev.push(digits[(u % base) as usize]);
+            u /= base;
+            if u == 0 {
+                break;
+            }
+        }
+        while rev.len() < prec {
+            rev.push(b'0');
+        }
+        if self.f.sharp {
+            match base {
+                2 => rev.extend_from_slice(b"b0"),
+                8 if rev.last() != Some(&b'0') => rev.push(b'0'),
+                16 => rev.extend_from_slice(&[digits[16], b'0']),
+                _ => {}
+            }
+        }
+        if verb == 'O' {
+            rev.extend_from_slice(b"o0");
+        }
+        if negative {
+            rev.push(b'-');
+        } else if self.f.plus {
+            rev.push(b'+');
+        } else if self.f.space {
+            rev.push(b' ');
+        }
+        rev.reverse();
+        self.pad_no_zero(&rev);
+    }
+
+    /// `U+0078`, or `U+0078 'x'` with `#` when printable.
+    fn fmt_unicode(&mut self, u: u64) {
+        let prec = if self.f.prec_present && self.f.prec > 4 { self.f.prec } else { 4 };
+        let mut s = format!("U+{u:0prec$X}");
+        if self.f.sharp {
+            if let Some(c) = u32::try_from(u).ok().and_then(char::from_u32) {
+                if super::strconv::is_print(c as u32) {
+                    s.push_str(" '");
+                    s.push(c);
+                    s.push('\'');
+                }
+            }
+        }
+        self.pad_no_zero(s.as_bytes());
+    }
+
+    fn fmt_float(&mut self, x: f64, verb: char, arg: &Value) {
+        match verb {
+            'v' => self.fmt_float_with(x, 'g', -1),
+            'b' | 'g' | 'G' | 'x' | 'X' => self.fmt_float_with(x, verb, -1),
+            'f' | 'e' | 'E' => self.fmt_float_with(x, verb, 6),
+            'F' => self.fmt_float_with(x, 'f', 6),
+            _ => self.bad_verb(verb, arg),
+        }
+    }
+
+    /// Go's `fmt.fmtFloat`: sign handling, `#` (keep the point and trailing zeros), zero
+    /// padding after the sign, and no zero padding for Inf and NaN.
+    fn fmt_float_with(&mut self, x: f64, verb: char, prec: i32) {
+        let prec = if self.f.prec_present { self.f.prec.min(i32::MAX as usize) as i32 } else { prec };
+        let s = format_float(x, verb, prec);
+        // `num` always starts with a sign byte.
+        let mut num: Vec<u8> = if s.starts_with('-') || s.starts_with('+') {
+            s.into_bytes()
+        } else {
+            let mut v = Vec::with_capacity(s.len() + 1);
+            v.push(b'+');
+            v.extend_from_slice(s.as_bytes());
+            v
+        };
+        if self.f.space && num[0] == b'+' && !self.f.plus {
+            num[0] = b' ';
+        }
+        if matches!(num.get(1), Some(b'I') | Some(b'N')) {
+            let zero = self.f.zero;
+            self.f.zero = false;
+            let start = usize::from(num[1] == b'N' && !self.f.space && !self.f.plus);
+            self.pad(&num[start..]);
+            self.f.zero = zero;
+            return;
+        }
+        if self.f.sharp && verb != 'b' {
+            num = sharp_float(num, verb, prec);
+        }
+        if self.f.plus || num[0] != b'+' {
+            if self.f.zero && !self.f.minus && self.f.wid_present && self.f.wid > num.len() {
+                self.buf.push(num[0]);
+                self.write_padding(self.f.wid - num.len());
+                self.buf.extend_from_slice(&num[1..]);
+                return;
+            }
+            self.pad(&num);
+            return;
+        }
+        self.pad(&num[1..]);
+    }
+}
+
+/// The `#` flag on floats: force a decimal point and, for %g and %x, keep trailing zeros up to
+/// the precision (6 when none was given).
+fn sharp_float(mut num: Vec<u8>, verb: char, prec: i32) -> Vec<u8> {
+    let mut digits: i64 = match verb {
+        'v' | 'g' | 'G' | 'x' => {
+            if prec == -1 {
+                6
+            } else {
+                i64::from(prec)
+            }
+        }
+        _ => 0,
+    };
+    let mut tail = Vec::new();
+    let mut has_point = false;
+    let mut saw_nonzero = false;
+    let mut i = 1;
+    while i < num.len() {
+        match num[i] {
+            b'.' => has_point = true,
+            b'p' | b'P' => {
+                tail = num.split_off(i);
+                break;
+            }
+            b'e' | b'E' if verb != 'x' && verb != 'X' => {
+                tail = num.split_off(i);
+                break;
+            }
+            c => {
+                if c != b'0' {
+                    saw_nonzero = true;
+                }
+                // Only significant digits (after the first non-zero one) count.
+                if saw_nonzero {
+                    digits -= 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    if !has_point {
+        // A lone leading 0 counts as one digit.
+        if num.len() == 2 && num[1] == b'0' {
+            digits -= 1;
+        }
+        num.push(b'.');
+    }
+    while digits > 0 {
+        num.push(b'0');
+        digits -= 1;
+    }
+    num.extend_from_slice(&tail);
+    num
+}
+
+/// The character for `%c`: out-of-range values and surrogates become U+FFFD.
+fn rune_of(u: u64) -> char {
+    u32::try_from(u).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}')
+}
