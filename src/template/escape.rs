@@ -76,7 +76,13 @@ pub fn eval_args_string(args: &[Value]) -> String {
     }
     let args: Vec<Value> = args
         .iter()
-        .map(|a| if a.is_nil() { Value::str("<no value>") } else { a.clone() })
+        .map(|a| {
+            if a.is_nil() {
+                Value::str("<no value>")
+            } else {
+                a.clone()
+            }
+        })
         .collect();
     sprint(&args)
 }
@@ -87,17 +93,32 @@ mod tests {
 
     #[test]
     fn escapes_like_go() {
-        assert_eq!(html_escape("<a b=\"c\">'&'\0"), "&lt;a b=&#34;c&#34;&gt;&#39;&amp;&#39;\u{FFFD}");
-        assert_eq!(js_escape("<'x'>=&\\\"\n"), "\\u003C\\'x\\'\\u003E\\u003D\\u0026\\\\\\\"\\u000A");
-        assert_eq!(js_escape("\u{e9}\u{2028}\u{7f}\u{E0001}"), "\u{e9}\\u2028\u{7f}\\uE0001");
-        assert_eq!(url_query_escape("a b&c=d/\u{e9}?~_.-"), "a+b%26c%3Dd%2F%C3%A9%3F~_.-");
+        assert_eq!(
+            html_escape("<a b=\"c\">'&'\0"),
+            "&lt;a b=&#34;c&#34;&gt;&#39;&amp;&#39;\u{FFFD}"
+        );
+        assert_eq!(
+            js_escape("<'x'>=&\\\"\n"),
+            "\\u003C\\'x\\'\\u003E\\u003D\\u0026\\\\\\\"\\u000A"
+        );
+        assert_eq!(
+            js_escape("\u{e9}\u{2028}\u{7f}\u{E0001}"),
+            "\u{e9}\\u2028\u{7f}\\uE0001"
+        );
+        assert_eq!(
+            url_query_escape("a b&c=d/\u{e9}?~_.-"),
+            "a+b%26c%3Dd%2F%C3%A9%3F~_.-"
+        );
     }
 
     #[test]
     fn eval_args_joins_like_sprint() {
         assert_eq!(eval_args_string(&[Value::str("a b")]), "a b");
         assert_eq!(eval_args_string(&[Value::Int(1), Value::Int(2)]), "1 2");
-        assert_eq!(eval_args_string(&[Value::Nil, Value::Int(1)]), "<no value>1");
+        assert_eq!(
+            eval_args_string(&[Value::Nil, Value::Int(1)]),
+            "<no value>1"
+        );
         assert_eq!(eval_args_string(&[Value::Nil]), "<no value>");
     }
 }

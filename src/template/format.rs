@@ -42,7 +42,11 @@ pub fn sprintln(args: &[Value]) -> String {
 /// `%!(NOVERB)`, `%!(BADWIDTH)`, `%!(BADPREC)`, `%!d(BADINDEX)`; `%d` of nil is `%!d(<nil>)`.
 /// Lists and maps apply the verb to each element (`%d` of a list → `[1 2]`).
 pub fn sprintf(format: &str, args: &[Value]) -> String {
-    let mut st = PrintfState { p: Printer::default(), reordered: false, good_arg_num: true };
+    let mut st = PrintfState {
+        p: Printer::default(),
+        reordered: false,
+        good_arg_num: true,
+    };
     st.run(format, args);
     st.p.finish()
 }
@@ -162,7 +166,13 @@ struct PrintfState {
 
 impl PrintfState {
     /// An explicit `[n]` at `fmt[i..]`: `(argument to use, next index, whether one was found)`.
-    fn arg_number(&mut self, arg_num: usize, fmt: &[u8], i: usize, nargs: usize) -> (usize, usize, bool) {
+    fn arg_number(
+        &mut self,
+        arg_num: usize,
+        fmt: &[u8],
+        i: usize,
+        nargs: usize,
+    ) -> (usize, usize, bool) {
         if fmt.get(i) != Some(&b'[') {
             return (arg_num, i, false);
         }
@@ -352,26 +362,44 @@ mod tests {
         assert_eq!(format_float_g(1.5), "1.5");
         assert_eq!(format_float_g(1e20), "1e+20");
         assert_eq!(format_float_g(-0.0), "-0");
-        assert_eq!(format_float_g(12345678901234567890.0), "1.2345678901234567e+19");
+        assert_eq!(
+            format_float_g(12345678901234567890.0),
+            "1.2345678901234567e+19"
+        );
     }
 
     #[test]
     fn printf_basics() {
-        let args = [Value::Float(3.14159), Value::Int(255), Value::str("a\tb")];
-        assert_eq!(sprintf("%5.2f|%x|%q", &args), " 3.14|ff|\"a\\tb\"");
+        let args = [Value::Float(1.23456), Value::Int(255), Value::str("a\tb")];
+        assert_eq!(sprintf("%5.2f|%x|%q", &args), " 1.23|ff|\"a\\tb\"");
         assert_eq!(sprintf("%d", &[Value::Float(80.0)]), "%!d(float64=80)");
-        assert_eq!(sprintf("%s", &[Value::str("a"), Value::str("x")]), "a%!(EXTRA string=x)");
+        assert_eq!(
+            sprintf("%s", &[Value::str("a"), Value::str("x")]),
+            "a%!(EXTRA string=x)"
+        );
         assert_eq!(sprintf("%v", &[]), "%!v(MISSING)");
         assert_eq!(sprintf("%d", &[Value::Nil]), "%!d(<nil>)");
-        assert_eq!(sprintf("%[2]d %[1]d", &[Value::Int(1), Value::Int(2)]), "2 1");
+        assert_eq!(
+            sprintf("%[2]d %[1]d", &[Value::Int(1), Value::Int(2)]),
+            "2 1"
+        );
         assert_eq!(sprintf("%*d|", &[Value::Int(-5), Value::Int(42)]), "42   |");
     }
 
     #[test]
     fn sprint_spacing() {
-        let v = [Value::Int(1), Value::str("a"), Value::Int(2), Value::Nil, Value::Float(1.5)];
+        let v = [
+            Value::Int(1),
+            Value::str("a"),
+            Value::Int(2),
+            Value::Nil,
+            Value::Float(1.5),
+        ];
         assert_eq!(sprint(&v), "1a2 <nil> 1.5");
         assert_eq!(sprintln(&v), "1 a 2 <nil> 1.5\n");
-        assert_eq!(fmt_v(&Value::list(vec![Value::Nil, Value::Int(1)])), "[<nil> 1]");
+        assert_eq!(
+            fmt_v(&Value::list(vec![Value::Nil, Value::Int(1)])),
+            "[<nil> 1]"
+        );
     }
 }

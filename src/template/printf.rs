@@ -58,7 +58,11 @@ impl Printer {
 
     fn write_padding(&mut self, n: usize) {
         // Zero padding is only ever applied on the left.
-        let pad = if self.f.zero && !self.f.minus { b'0' } else { b' ' };
+        let pad = if self.f.zero && !self.f.minus {
+            b'0'
+        } else {
+            b' '
+        };
         self.buf.resize(self.buf.len() + n, pad);
     }
 
@@ -129,7 +133,8 @@ impl Printer {
 
     pub fn write_char(&mut self, c: char) {
         let mut tmp = [0u8; 4];
-        self.buf.extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
+        self.buf
+            .extend_from_slice(c.encode_utf8(&mut tmp).as_bytes());
     }
 
     /// Go's `printArg`: prints one top-level operand.
@@ -225,8 +230,11 @@ impl Printer {
                     self.write_str("map[");
                 }
                 // Snapshot the entries: printing never needs the lock held.
-                let entries: Vec<(String, Value)> =
-                    m.read().iter().map(|(k, x)| (k.clone(), x.clone())).collect();
+                let entries: Vec<(String, Value)> = m
+                    .read()
+                    .iter()
+                    .map(|(k, x)| (k.clone(), x.clone()))
+                    .collect();
                 for (i, (k, item)) in entries.iter().enumerate() {
                     if i > 0 {
                         self.write_str(if sharp_v { ", " } else { " " });
@@ -268,7 +276,10 @@ impl Printer {
                 self.buf.push(b' ');
             }
             let c = u64::from(*c);
-            if matches!(verb, 'v' | 'd' | 'b' | 'o' | 'O' | 'x' | 'X' | 'c' | 'q' | 'U') {
+            if matches!(
+                verb,
+                'v' | 'd' | 'b' | 'o' | 'O' | 'x' | 'X' | 'c' | 'q' | 'U'
+            ) {
                 self.fmt_integer(c, false, verb, &Value::Nil);
             } else {
                 self.bad_verb_as(verb, "uint8", &Value::Int(c as i64));
@@ -329,7 +340,11 @@ impl Printer {
         } else if self.f.sharp {
             width += 2;
         }
-        let pad = if self.f.wid_present && self.f.wid > width { self.f.wid - width } else { 0 };
+        let pad = if self.f.wid_present && self.f.wid > width {
+            self.f.wid - width
+        } else {
+            0
+        };
         if !self.f.minus {
             self.write_padding(pad);
         }
@@ -343,7 +358,8 @@ impl Printer {
                     self.buf.extend_from_slice(&[b'0', digits[16]]);
                 }
             }
-            self.buf.extend_from_slice(&[digits[usize::from(c >> 4)], digits[usize::from(c & 15)]]);
+            self.buf
+                .extend_from_slice(&[digits[usize::from(c >> 4)], digits[usize::from(c & 15)]]);
         }
         if self.f.minus {
             self.write_padding(pad);
@@ -400,7 +416,11 @@ impl Printer {
             }
             'q' => {
                 let r = u32::try_from(u).unwrap_or(0xFFFD);
-                let q = if self.f.plus { quote_rune_to_ascii(r) } else { quote_rune(r) };
+                let q = if self.f.plus {
+                    quote_rune_to_ascii(r)
+                } else {
+                    quote_rune(r)
+                };
                 self.pad_str(&q);
             }
             'U' => self.fmt_unicode(u),
@@ -464,7 +484,11 @@ impl Printer {
 
     /// `U+0078`, or `U+0078 'x'` with `#` when printable.
     fn fmt_unicode(&mut self, u: u64) {
-        let prec = if self.f.prec_present && self.f.prec > 4 { self.f.prec } else { 4 };
+        let prec = if self.f.prec_present && self.f.prec > 4 {
+            self.f.prec
+        } else {
+            4
+        };
         let mut s = format!("U+{u:0prec$X}");
         if self.f.sharp {
             if let Some(c) = u32::try_from(u).ok().and_then(char::from_u32) {
@@ -491,7 +515,11 @@ impl Printer {
     /// Go's `fmt.fmtFloat`: sign handling, `#` (keep the point and trailing zeros), zero
     /// padding after the sign, and no zero padding for Inf and NaN.
     fn fmt_float_with(&mut self, x: f64, verb: char, prec: i32) {
-        let prec = if self.f.prec_present { self.f.prec.min(i32::MAX as usize) as i32 } else { prec };
+        let prec = if self.f.prec_present {
+            self.f.prec.min(i32::MAX as usize) as i32
+        } else {
+            prec
+        };
         let s = format_float(x, verb, prec);
         // `num` always starts with a sign byte.
         let mut num: Vec<u8> = if s.starts_with('-') || s.starts_with('+') {
@@ -587,5 +615,8 @@ fn sharp_float(mut num: Vec<u8>, verb: char, prec: i32) -> Vec<u8> {
 
 /// The character for `%c`: out-of-range values and surrogates become U+FFFD.
 fn rune_of(u: u64) -> char {
-    u32::try_from(u).ok().and_then(char::from_u32).unwrap_or('\u{FFFD}')
+    u32::try_from(u)
+        .ok()
+        .and_then(char::from_u32)
+        .unwrap_or('\u{FFFD}')
 }

@@ -46,7 +46,10 @@ impl Digits {
         if d.is_empty() {
             return Digits { d, dp: 0 };
         }
-        Digits { d, dp: exp.parse::<i32>().unwrap_or(0) + 1 }
+        Digits {
+            d,
+            dp: exp.parse::<i32>().unwrap_or(0) + 1,
+        }
     }
 
     /// Shortest digits that round-trip.
@@ -103,7 +106,14 @@ pub fn format_float(x: f64, fmt: char, prec: i32) -> String {
     let shortest = prec < 0;
     let mut prec = prec;
     let digs = if shortest {
-        let digs = if mant == 0 { Digits { d: Vec::new(), dp: 0 } } else { Digits::shortest(x) };
+        let digs = if mant == 0 {
+            Digits {
+                d: Vec::new(),
+                dp: 0,
+            }
+        } else {
+            Digits::shortest(x)
+        };
         prec = match fmt {
             'e' | 'E' => (digs.nd() - 1).max(0),
             'f' => (digs.nd() - digs.dp).max(0),
@@ -199,7 +209,11 @@ fn fmt_f(out: &mut String, neg: bool, d: &Digits, prec: i32) {
 /// `-ddddp±ddd`: the integer mantissa and the binary exponent.
 fn fmt_b(neg: bool, mant: u64, exp: i32) -> String {
     let exp = exp - 52;
-    format!("{}{mant}p{}{exp}", if neg { "-" } else { "" }, if exp >= 0 { "+" } else { "" })
+    format!(
+        "{}{mant}p{}{exp}",
+        if neg { "-" } else { "" },
+        if exp >= 0 { "+" } else { "" }
+    )
 }
 
 /// `-0x1.yyyyp±dd`: hexadecimal mantissa, binary exponent, rounded to `prec` hex digits.
@@ -227,7 +241,11 @@ fn fmt_x(prec: i32, fmt: char, neg: bool, mut mant: u64, mut exp: i32) -> String
             exp += 1;
         }
     }
-    let hex: &[u8; 16] = if fmt == 'X' { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
+    let hex: &[u8; 16] = if fmt == 'X' {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
     let mut out = String::new();
     if neg {
         out.push('-');
@@ -291,7 +309,11 @@ fn escape_rune(out: &mut String, r: char, quote: char, ascii_only: bool) {
         return;
     }
     let printable = is_print(r as u32);
-    if if ascii_only { r.is_ascii() && printable } else { printable } {
+    if if ascii_only {
+        r.is_ascii() && printable
+    } else {
+        printable
+    } {
         out.push(r);
         return;
     }
