@@ -5,7 +5,7 @@
 //! The per-verb formatting lives in `printf.rs`, float digits and quoting in `strconv.rs`.
 
 use super::printf::{Flags, Printer};
-use super::strconv::format_float;
+use super::strconv::{decode_rune, format_float};
 use super::value::Value;
 
 /// Go's `fmt.Sprint`: the operands in their `%v` form, with a space between two operands when
@@ -294,8 +294,9 @@ impl PrintfState {
                 self.p.write_str("%!(NOVERB)");
                 break;
             }
-            let verb = format[i..].chars().next().unwrap_or('\u{FFFD}');
-            i += verb.len_utf8();
+            let (verb, size) = decode_rune(&fmt[i..]);
+            let verb = verb.unwrap_or('\u{FFFD}');
+            i += size.max(1);
 
             if verb == '%' {
                 // Percent takes no operand and ignores width and precision.
@@ -401,5 +402,32 @@ mod tests {
             fmt_v(&Value::list(vec![Value::Nil, Value::Int(1)])),
             "[<nil> 1]"
         );
+    }
+
+    #[test]
+    fn cycles_and_deep_nesting_terminate() {
+        let m = Value::empty_map();
+        if let Value::Map(r) = &m {
+            r.write().insert("self".into(), m.clone());
+            r.write().insert("x".into(), Value::Int(1));
+        }
+        assert_eq!(fmt_v(&m), "map[self:... x:1]");
+        let mut deep = Value::Int(0);
+        for _ in 0..5000 {
+            deep = Value::list(vec![deep]);
+        }
+        let s = fmt_v(&deep);
+        assert!(s.starts_with("[[[") && s.contains("...") && s.len() < 5000);
+    }
+
+    #[test]
+    fn bad_format_bytes_never_panic() {
+        let args = [Value::Int(1)];
+        for f in [
+            "%", "%[", "%[1", "%.*", "%é", "%[é]d", "%*[2]d", "%!", "%-+# 0",
+        ] {
+            let _ = sprintf(f, &args);
+        }
+        assert_eq!(sprintf("%[é]d", &args), "%!d(BADINDEX)");
     }
 }

@@ -8,6 +8,7 @@ pub mod escape;
 pub mod format;
 pub mod funcs;
 mod printf;
+mod printnum;
 pub mod strconv;
 mod unicode_print;
 pub mod value;

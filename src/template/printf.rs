@@ -4,17 +4,15 @@
 //! Output is collected as bytes because `%s` of a `[]byte` may emit bytes that are not UTF-8,
 //! and padding must then count them as Go does (one rune per invalid byte).
 
-use super::strconv::{
-    can_backquote, decode_rune, format_float, quote_bytes, quote_rune, quote_rune_to_ascii,
-    rune_count,
-};
-use super::value::{SliceKind, Value};
+use super::strconv::{can_backquote, decode_rune, quote_bytes, rune_count};
+use super::value::{MapRef, SliceKind, Value};
 
-const LDIGITS: &[u8; 17] = b"0123456789abcdefx";
-const UDIGITS: &[u8; 17] = b"0123456789ABCDEFX";
+pub(crate) const LDIGITS: &[u8; 17] = b"0123456789abcdefx";
+pub(crate) const UDIGITS: &[u8; 17] = b"0123456789ABCDEFX";
 
-/// Nesting depth beyond which containers are not descended into (a map can contain itself).
-const MAX_DEPTH: usize = 10_000;
+/// Nesting depth beyond which containers are not descended into. Go has no limit (it would
+/// overflow its stack); ours keeps the recursion well inside a thread's stack.
+const MAX_DEPTH: usize = 1_000;
 
 /// Go's `fmtFlags` plus width and precision of the directive being printed.
 #[derive(Clone, Copy, Default)]
@@ -41,6 +39,9 @@ pub(crate) struct Printer {
     pub f: Flags,
     /// Set while printing a bad-verb note, where Go does not call String methods.
     erroring: bool,
+    /// The maps being printed, outermost first: sprig's `set` can make a map contain itself,
+    /// which Go prints until it crashes; we print `...` for the inner occurrence instead.
+    open_maps: Vec<MapRef>,
 }
 
 impl Printer {
@@ -56,7 +57,7 @@ impl Printer {
         self.buf.extend_from_slice(s.as_bytes());
     }
 
-    fn write_padding(&mut self, n: usize) {
+    pub(super) fn write_padding(&mut self, n: usize) {
         // Zero padding is only ever applied on the left.
         let pad = if self.f.zero && !self.f.minus {
             b'0'
@@ -67,7 +68,7 @@ impl Printer {
     }
 
     /// Writes `b` padded to the width (counted in runes), on the left unless `-`.
-    fn pad(&mut self, b: &[u8]) {
+    pub(super) fn pad(&mut self, b: &[u8]) {
         if !self.f.wid_present || self.f.wid == 0 {
             self.buf.extend_from_slice(b);
             return;
@@ -82,12 +83,12 @@ impl Printer {
         }
     }
 
-    fn pad_str(&mut self, s: &str) {
+    pub(super) fn pad_str(&mut self, s: &str) {
         self.pad(s.as_bytes());
     }
 
     /// Pads with spaces even under the `0` flag (integers did their zero fill already).
-    fn pad_no_zero(&mut self, b: &[u8]) {
+    pub(super) fn pad_no_zero(&mut self, b: &[u8]) {
         let zero = self.f.zero;
         self.f.zero = false;
         self.pad(b);
@@ -110,7 +111,7 @@ impl Printer {
     }
 
     /// `%!verb(type=value)`, or `%!verb(<nil>)`.
-    fn bad_verb(&mut self, verb: char, arg: &Value) {
+    pub(super) fn bad_verb(&mut self, verb: char, arg: &Value) {
         self.bad_verb_as(verb, arg.type_name(), arg);
     }
 
@@ -219,9 +220,10 @@ impl Printer {
                 self.buf.push(if sharp_v { b'}' } else { b']' });
             }
             Value::Map(m) => {
-                if depth > MAX_DEPTH {
+                if depth > MAX_DEPTH || self.open_maps.iter().any(|o| o.ptr_eq(m)) {
                     return self.write_str("...");
                 }
+                self.open_maps.push(m.clone());
                 let sharp_v = self.f.sharp_v;
                 if sharp_v {
                     self.write_str(v.type_name());
@@ -244,6 +246,7 @@ impl Printer {
                     self.print_value(item, verb, depth + 1);
                 }
                 self.buf.push(if sharp_v { b'}' } else { b']' });
+                self.open_maps.pop();
             }
             Value::Object(o) => {
                 // Best effort: Go would print the struct's fields; we only know its text.
@@ -393,230 +396,4 @@ impl Printer {
         };
         self.fmt_0x64(addr as u64, !self.f.sharp);
     }
-
-    /// Hexadecimal with or without a leading 0x, whatever the `#` flag says.
-    fn fmt_0x64(&mut self, u: u64, leading_0x: bool) {
-        let sharp = self.f.sharp;
-        self.f.sharp = leading_0x;
-        self.fmt_int(u, 16, false, 'v', LDIGITS);
-        self.f.sharp = sharp;
-    }
-
-    fn fmt_integer(&mut self, u: u64, signed: bool, verb: char, arg: &Value) {
-        match verb {
-            'v' if self.f.sharp_v && !signed => self.fmt_0x64(u, true),
-            'v' | 'd' => self.fmt_int(u, 10, signed, verb, LDIGITS),
-            'b' => self.fmt_int(u, 2, signed, verb, LDIGITS),
-            'o' | 'O' => self.fmt_int(u, 8, signed, verb, LDIGITS),
-            'x' => self.fmt_int(u, 16, signed, verb, LDIGITS),
-            'X' => self.fmt_int(u, 16, signed, verb, UDIGITS),
-            'c' => {
-                let c = rune_of(u);
-                self.pad_str(c.encode_utf8(&mut [0u8; 4]));
-            }
-            'q' => {
-                let r = u32::try_from(u).unwrap_or(0xFFFD);
-                let q = if self.f.plus {
-                    quote_rune_to_ascii(r)
-                } else {
-                    quote_rune(r)
-                };
-                self.pad_str(&q);
-            }
-            'U' => self.fmt_unicode(u),
-            _ => self.bad_verb(verb, arg),
-        }
-    }
-
-    /// Go's `fmtInteger`: sign, zero fill from precision or `0` width, `#` prefixes.
-    fn fmt_int(&mut self, u: u64, base: u64, signed: bool, verb: char, digits: &[u8; 17]) {
-        let negative = signed && (u as i64) < 0;
-        let mut u = if negative { u.wrapping_neg() } else { u };
-        let mut prec = 0usize;
-        if self.f.prec_present {
-            prec = self.f.prec;
-            if prec == 0 && u == 0 {
-                // Precision 0 and value 0 print nothing, but still pad (with spaces).
-                let zero = self.f.zero;
-                self.f.zero = false;
-                self.write_padding(self.f.wid);
-                self.f.zero = zero;
-                return;
-            }
-        } else if self.f.zero && !self.f.minus && self.f.wid_present {
-            prec = self.f.wid;
-            if negative || self.f.plus || self.f.space {
-                prec = prec.saturating_sub(1); // room for the sign
-            }
-        }
-        let mut rev: Vec<u8> = Vec::with_capacity(24);
-        loop {
-            rev.push(digits[(u % base) as usize]);
-            u /= base;
-            if u == 0 {
-                break;
-            }
-        }
-        while rev.len() < prec {
-            rev.push(b'0');
-        }
-        if self.f.sharp {
-            match base {
-                2 => rev.extend_from_slice(b"b0"),
-                8 if rev.last() != Some(&b'0') => rev.push(b'0'),
-                16 => rev.extend_from_slice(&[digits[16], b'0']),
-                _ => {}
-            }
-        }
-        if verb == 'O' {
-            rev.extend_from_slice(b"o0");
-        }
-        if negative {
-            rev.push(b'-');
-        } else if self.f.plus {
-            rev.push(b'+');
-        } else if self.f.space {
-            rev.push(b' ');
-        }
-        rev.reverse();
-        self.pad_no_zero(&rev);
-    }
-
-    /// `U+0078`, or `U+0078 'x'` with `#` when printable.
-    fn fmt_unicode(&mut self, u: u64) {
-        let prec = if self.f.prec_present && self.f.prec > 4 {
-            self.f.prec
-        } else {
-            4
-        };
-        let mut s = format!("U+{u:0prec$X}");
-        if self.f.sharp {
-            if let Some(c) = u32::try_from(u).ok().and_then(char::from_u32) {
-                if super::strconv::is_print(c as u32) {
-                    s.push_str(" '");
-                    s.push(c);
-                    s.push('\'');
-                }
-            }
-        }
-        self.pad_no_zero(s.as_bytes());
-    }
-
-    fn fmt_float(&mut self, x: f64, verb: char, arg: &Value) {
-        match verb {
-            'v' => self.fmt_float_with(x, 'g', -1),
-            'b' | 'g' | 'G' | 'x' | 'X' => self.fmt_float_with(x, verb, -1),
-            'f' | 'e' | 'E' => self.fmt_float_with(x, verb, 6),
-            'F' => self.fmt_float_with(x, 'f', 6),
-            _ => self.bad_verb(verb, arg),
-        }
-    }
-
-    /// Go's `fmt.fmtFloat`: sign handling, `#` (keep the point and trailing zeros), zero
-    /// padding after the sign, and no zero padding for Inf and NaN.
-    fn fmt_float_with(&mut self, x: f64, verb: char, prec: i32) {
-        let prec = if self.f.prec_present {
-            self.f.prec.min(i32::MAX as usize) as i32
-        } else {
-            prec
-        };
-        let s = format_float(x, verb, prec);
-        // `num` always starts with a sign byte.
-        let mut num: Vec<u8> = if s.starts_with('-') || s.starts_with('+') {
-            s.into_bytes()
-        } else {
-            let mut v = Vec::with_capacity(s.len() + 1);
-            v.push(b'+');
-            v.extend_from_slice(s.as_bytes());
-            v
-        };
-        if self.f.space && num[0] == b'+' && !self.f.plus {
-            num[0] = b' ';
-        }
-        if matches!(num.get(1), Some(b'I') | Some(b'N')) {
-            let zero = self.f.zero;
-            self.f.zero = false;
-            let start = usize::from(num[1] == b'N' && !self.f.space && !self.f.plus);
-            self.pad(&num[start..]);
-            self.f.zero = zero;
-            return;
-        }
-        if self.f.sharp && verb != 'b' {
-            num = sharp_float(num, verb, prec);
-        }
-        if self.f.plus || num[0] != b'+' {
-            if self.f.zero && !self.f.minus && self.f.wid_present && self.f.wid > num.len() {
-                self.buf.push(num[0]);
-                self.write_padding(self.f.wid - num.len());
-                self.buf.extend_from_slice(&num[1..]);
-                return;
-            }
-            self.pad(&num);
-            return;
-        }
-        self.pad(&num[1..]);
-    }
-}
-
-/// The `#` flag on floats: force a decimal point and, for %g and %x, keep trailing zeros up to
-/// the precision (6 when none was given).
-fn sharp_float(mut num: Vec<u8>, verb: char, prec: i32) -> Vec<u8> {
-    let mut digits: i64 = match verb {
-        'v' | 'g' | 'G' | 'x' => {
-            if prec == -1 {
-                6
-            } else {
-                i64::from(prec)
-            }
-        }
-        _ => 0,
-    };
-    let mut tail = Vec::new();
-    let mut has_point = false;
-    let mut saw_nonzero = false;
-    let mut i = 1;
-    while i < num.len() {
-        match num[i] {
-            b'.' => has_point = true,
-            b'p' | b'P' => {
-                tail = num.split_off(i);
-                break;
-            }
-            b'e' | b'E' if verb != 'x' && verb != 'X' => {
-                tail = num.split_off(i);
-                break;
-            }
-            c => {
-                if c != b'0' {
-                    saw_nonzero = true;
-                }
-                // Only significant digits (after the first non-zero one) count.
-                if saw_nonzero {
-                    digits -= 1;
-                }
-            }
-        }
-        i += 1;
-    }
-    if !has_point {
-        // A lone leading 0 counts as one digit.
-        if num.len() == 2 && num[1] == b'0' {
-            digits -= 1;
-        }
-        num.push(b'.');
-    }
-    while digits > 0 {
-        num.push(b'0');
-        digits -= 1;
-    }
-    num.extend_from_slice(&tail);
-    num
-}
-
-/// The character for `%c`: out-of-range values and surrogates become U+FFFD.
-fn rune_of(u: u64) -> char {
-    u32::try_from(u)
-        .ok()
-        .and_then(char::from_u32)
-        .unwrap_or('\u{FFFD}')
 }
