@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Re-record the expected outputs of tests/data/printf_cases.txt from the reference helm.
 
-usage: scripts/record-printf.py [HELM]   (default: ~/.cache/helm-oracle/v3/helm)
+usage: scripts/record-printf.py [--helm HELM] [--cases FILE] [--out FILE]
+       (defaults: ~/.cache/helm-oracle/v3/helm, tests/data/printf_cases.txt, ....tsv)
 
 Every pipeline in the case list becomes a `define`d template of one throw-away chart, rendered
 through `include ... | b64enc` so the exact bytes come back, all in one `helm template` run.
@@ -72,17 +73,19 @@ def escape(b):
 
 
 def main():
-    helm = sys.argv[1] if len(sys.argv) > 1 else os.path.expanduser('~/.cache/helm-oracle/v3/helm')
-    with open(CASES, encoding='utf-8') as f:
+    opts = dict(zip(sys.argv[1::2], sys.argv[2::2]))
+    helm = opts.get('--helm', os.path.expanduser('~/.cache/helm-oracle/v3/helm'))
+    cases_file, out_file = opts.get('--cases', CASES), opts.get('--out', OUT)
+    with open(cases_file, encoding='utf-8') as f:
         cases = [l.rstrip('\n') for l in f if l.strip() and not l.startswith('#')]
     got = render_all(helm, cases)
     n = 0
-    with open(OUT, 'w', encoding='utf-8') as f:
+    with open(out_file, 'w', encoding='utf-8') as f:
         for c, g in zip(cases, got):
             if g is not None:
                 f.write('%s\t%s\n' % (c, escape(g)))
                 n += 1
-    print('recorded %d of %d cases into %s' % (n, len(cases), os.path.relpath(OUT, ROOT)))
+    print('recorded %d of %d cases into %s' % (n, len(cases), os.path.relpath(out_file)))
 
 
 if __name__ == '__main__':

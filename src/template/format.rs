@@ -429,5 +429,8 @@ mod tests {
             let _ = sprintf(f, &args);
         }
         assert_eq!(sprintf("%[é]d", &args), "%!d(BADINDEX)");
+        // Precisions beyond Rust's own formatter limit (u16) still work.
+        let u = sprintf("%.70000U", &[Value::Int(65)]);
+        assert!(u.starts_with("U+000") && u.ends_with("041") && u.len() == 70_002);
     }
 }

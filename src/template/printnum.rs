@@ -101,7 +101,11 @@ impl Printer {
         } else {
             4
         };
-        let mut s = format!("U+{u:0prec$X}");
+        let hex = format!("{u:X}");
+        let mut s = String::with_capacity(prec + 10);
+        s.push_str("U+");
+        s.extend(std::iter::repeat_n('0', prec.saturating_sub(hex.len())));
+        s.push_str(&hex);
         if self.f.sharp {
             if let Some(c) = u32::try_from(u).ok().and_then(char::from_u32) {
                 if is_print(c as u32) {

@@ -24,6 +24,10 @@ pub fn is_print(r: u32) -> bool {
         .is_ok()
 }
 
+/// More decimal digits than any float64 needs for its exact value (767 significant digits,
+/// 1074 after the point).
+const EXACT_DIGITS: usize = 1100;
+
 /// The decimal digits of a float: `d[..nd]` (no trailing zeros) with the decimal point `dp`
 /// digits from the start, as in Go's `decimalSlice`. Zero has no digits.
 struct Digits {
@@ -59,7 +63,10 @@ impl Digits {
 
     /// `n >= 1` significant digits, correctly rounded.
     fn significant(x: f64, n: usize) -> Digits {
-        Digits::from_sci(&format!("{:.*e}", n.saturating_sub(1), x.abs()))
+        // A float64 has at most 767 significant decimal digits, so asking for more only adds
+        // zeros, which are trimmed anyway; Rust's formatter also caps precisions at u16.
+        let n = n.clamp(1, EXACT_DIGITS);
+        Digits::from_sci(&format!("{:.*e}", n - 1, x.abs()))
     }
 
     fn digit(&self, i: i32) -> u8 {
@@ -122,7 +129,10 @@ pub fn format_float(x: f64, fmt: char, prec: i32) -> String {
         digs
     } else if fmt == 'f' {
         // Rounding at a fixed number of fraction digits is exactly Rust's `{:.N}`.
-        let body = format!("{:.*}", prec as usize, x.abs());
+        // Past 1074 fraction digits every float64 is exact: the rest are zeros.
+        let p = (prec as usize).min(EXACT_DIGITS);
+        let mut body = format!("{:.*}", p, x.abs());
+        body.extend(std::iter::repeat_n('0', prec as usize - p));
         return if neg { format!("-{body}") } else { body };
     } else {
         let n = match fmt {
@@ -432,6 +442,18 @@ mod tests {
         assert_eq!(format_float(f64::NEG_INFINITY, 'g', -1), "-Inf");
         assert_eq!(format_float(1e-310, 'e', -1), "1e-310");
         assert_eq!(format_float(1.0, 'z', -1), "%z");
+    }
+
+    #[test]
+    fn huge_precisions_pad_with_zeros() {
+        // Beyond Rust's formatter limit (u16) and beyond the exact expansion of any float64.
+        let e = format_float(0.1, 'e', 70_000);
+        assert!(e.starts_with("1.000000000000000055511151231257827") && e.ends_with("0e-01"));
+        assert_eq!(e.len(), "1.".len() + 70_000 + "e-01".len());
+        let f = format_float(-0.5, 'f', 100_000);
+        assert_eq!(f.len(), "-0.".len() + 100_000);
+        assert!(f.starts_with("-0.5000") && f.ends_with('0'));
+        assert_eq!(format_float(0.5, 'g', 70_000), "0.5");
     }
 
     #[test]
