@@ -4,8 +4,11 @@
 //!
 //! The per-verb formatting lives in `printf.rs`, float digits and quoting in `strconv.rs`.
 
+pub use super::escape::{eval_args_string, html_escape, js_escape, url_query_escape};
+pub use super::strconv::{format_float, quote_go, quote_rune, quote_to_ascii};
+
 use super::printf::{Flags, Printer};
-use super::strconv::{decode_rune, format_float};
+use super::strconv::decode_rune;
 use super::value::Value;
 
 /// Go's `fmt.Sprint`: the operands in their `%v` form, with a space between two operands when

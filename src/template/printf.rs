@@ -252,6 +252,7 @@ impl Printer {
                 // Best effort: Go would print the struct's fields; we only know its text.
                 let s = o.format();
                 match verb {
+                    'v' if self.f.sharp_v => self.pad_str(&s),
                     'v' | 's' | 'q' | 'x' | 'X' => self.fmt_string(s.as_bytes(), verb, v),
                     _ => self.bad_verb(verb, v),
                 }
@@ -384,7 +385,7 @@ impl Printer {
     }
 
     fn fmt_pointer(&mut self, arg: &Value, verb: char) {
-        // Go prints the address, which differs on every run anyway; ours is the Rust one.
+        // Go prints the address, which differs from run to run; ours derives from the Rust one.
         let addr = match arg {
             Value::List(l) => std::sync::Arc::as_ptr(l) as *const u8 as usize,
             Value::Bytes(b) => b.as_ptr() as usize,
@@ -394,6 +395,59 @@ impl Printer {
             }
             _ => return self.bad_verb(verb, arg),
         };
-        self.fmt_0x64(addr as u64, !self.f.sharp);
+        // Shaped like a Go heap address (0xc000...), stable for the same object in one run.
+        let addr = 0xc0_0000_0000 | (addr as u64 & 0xff_ffff);
+        self.fmt_0x64(addr, !self.f.sharp);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::format::{sprint, sprintf};
+    use super::super::value::{Member, Object, Value};
+    use std::any::Any;
+    use std::sync::Arc;
+
+    /// An object printed through its String method, like `.Capabilities.KubeVersion`.
+    #[derive(Debug)]
+    struct Version;
+
+    impl Object for Version {
+        fn type_name(&self) -> &str {
+            "*chartutil.KubeVersion"
+        }
+        fn kind_name(&self) -> &str {
+            "ptr"
+        }
+        fn member(&self, _: &str) -> Option<Member> {
+            None
+        }
+        fn format(&self) -> String {
+            "v1.30.0".into()
+        }
+        fn to_data(&self) -> Value {
+            Value::str("v1.30.0")
+        }
+        fn as_any(&self) -> &dyn Any {
+            self
+        }
+    }
+
+    #[test]
+    fn objects_print_as_stringers() {
+        let o = Value::Object(Arc::new(Version));
+        let one = |f: &str| sprintf(f, std::slice::from_ref(&o));
+        assert_eq!(one("%v"), "v1.30.0");
+        assert_eq!(one("%10s|"), "   v1.30.0|");
+        assert_eq!(one("%q"), "\"v1.30.0\"");
+        assert_eq!(one("%x"), "76312e33302e30");
+        assert_eq!(one("%T"), "*chartutil.KubeVersion");
+        assert_eq!(one("%d"), "%!d(*chartutil.KubeVersion=v1.30.0)");
+        assert!(one("%p").starts_with("0x"));
+        assert_eq!(
+            sprintf("%s", &[Value::list(vec![o.clone(), Value::Nil])]),
+            "[v1.30.0 <nil>]"
+        );
+        assert_eq!(sprint(&[o.clone(), o]), "v1.30.0 v1.30.0");
     }
 }
