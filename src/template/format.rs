@@ -7,6 +7,7 @@
 pub use super::escape::{eval_args_string, html_escape, js_escape, url_query_escape};
 pub use super::strconv::{format_float, quote_go, quote_rune, quote_to_ascii};
 
+use super::funcs::{FuncMap, Param};
 use super::printf::{Flags, Printer};
 use super::strconv::decode_rune;
 use super::value::Value;
@@ -52,6 +53,34 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
     };
     st.run(format, args);
     st.p.finish()
+}
+
+/// Registers text/template's printing and escaping builtins with Go's signatures:
+/// `print`, `println`, `html`, `js`, `urlquery` (`...interface{}`) and `printf`
+/// (`string, ...interface{}`). Each returns a string.
+pub fn add_fmt_builtins(map: &mut FuncMap) {
+    map.add_variadic("print", &[], Param::Any, |_, a| {
+        Ok(Value::string(sprint(a)))
+    });
+    map.add_variadic("println", &[], Param::Any, |_, a| {
+        Ok(Value::string(sprintln(a)))
+    });
+    map.add_variadic("printf", &[Param::String], Param::Any, |_, a| {
+        let format = a.first().and_then(Value::as_str).unwrap_or_default();
+        Ok(Value::string(sprintf(
+            format,
+            a.get(1..).unwrap_or_default(),
+        )))
+    });
+    map.add_variadic("html", &[], Param::Any, |_, a| {
+        Ok(Value::string(html_escape(&eval_args_string(a))))
+    });
+    map.add_variadic("js", &[], Param::Any, |_, a| {
+        Ok(Value::string(js_escape(&eval_args_string(a))))
+    });
+    map.add_variadic("urlquery", &[], Param::Any, |_, a| {
+        Ok(Value::string(url_query_escape(&eval_args_string(a))))
+    });
 }
 
 /// Go's `fmt.Sprint` of a single value (`%v`): `<nil>`, `[a b]`, `map[a:1 b:2]`, floats in
@@ -435,5 +464,48 @@ mod tests {
         // Precisions beyond Rust's own formatter limit (u16) still work.
         let u = sprintf("%.70000U", &[Value::Int(65)]);
         assert!(u.starts_with("U+000") && u.ends_with("041") && u.len() == 70_002);
+    }
+
+    struct NoRuntime;
+
+    impl crate::template::Runtime for NoRuntime {
+        fn include(&mut self, _: &str, _: &Value) -> Result<String, String> {
+            Err("no templates".into())
+        }
+        fn tpl(&mut self, _: &str, _: &Value) -> Result<String, String> {
+            Err("no templates".into())
+        }
+    }
+
+    #[test]
+    fn builtins_are_registered_with_go_signatures() {
+        let mut map = FuncMap::new();
+        add_fmt_builtins(&mut map);
+        let call = |name: &str, args: &[Value]| {
+            let f = map.get(name).expect("registered");
+            (f.call)(&mut NoRuntime, args)
+                .expect("call")
+                .as_str()
+                .map(str::to_string)
+        };
+        let printf = map.get("printf").expect("printf");
+        assert_eq!(printf.params, &[Param::String]);
+        assert_eq!(printf.variadic, Some(Param::Any));
+        let args = [Value::str("%03d|%s"), Value::Int(7), Value::str("x")];
+        assert_eq!(call("printf", &args).as_deref(), Some("007|x"));
+        assert_eq!(
+            call("print", &[Value::Int(1), Value::Int(2)]).as_deref(),
+            Some("1 2")
+        );
+        assert_eq!(call("println", &[]).as_deref(), Some("\n"));
+        assert_eq!(
+            call("html", &[Value::Nil]).as_deref(),
+            Some("&lt;no value&gt;")
+        );
+        assert_eq!(call("js", &[Value::str("<")]).as_deref(), Some("\\u003C"));
+        assert_eq!(
+            call("urlquery", &[Value::str("a b")]).as_deref(),
+            Some("a+b")
+        );
     }
 }
