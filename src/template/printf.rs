@@ -17,25 +17,36 @@ const MAX_DEPTH: usize = 1_000;
 /// Go's `fmtFlags` plus width and precision of the directive being printed.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Flags {
+    /// A width was given (`wid` holds it).
     pub wid_present: bool,
+    /// A precision was given (`prec` holds it).
     pub prec_present: bool,
+    /// `-`: pad on the right.
     pub minus: bool,
+    /// `+`: always print a sign (ASCII-only output for `%q`).
     pub plus: bool,
+    /// `#`: alternate format (0x, 0, raw strings, kept float zeros).
     pub sharp: bool,
+    /// ` `: a space for the sign of positive numbers, spaces between hex bytes.
     pub space: bool,
+    /// `0`: pad with leading zeros (after the sign).
     pub zero: bool,
     /// `%+v`: set instead of `plus` for the `v` verb.
     pub plus_v: bool,
     /// `%#v` (Go syntax): set instead of `sharp` for the `v` verb.
     pub sharp_v: bool,
+    /// Minimum width in runes.
     pub wid: usize,
+    /// Precision: digits for numbers, runes or bytes for text.
     pub prec: usize,
 }
 
 /// One printing run.
 #[derive(Default)]
 pub(crate) struct Printer {
+    /// The output.
     pub buf: Vec<u8>,
+    /// The flags of the directive being printed.
     pub f: Flags,
     /// Set while printing a bad-verb note, where Go does not call String methods.
     erroring: bool,
@@ -53,10 +64,12 @@ impl Printer {
         }
     }
 
+    /// Appends text as is.
     pub fn write_str(&mut self, s: &str) {
         self.buf.extend_from_slice(s.as_bytes());
     }
 
+    /// Appends `n` padding bytes: zeros under the `0` flag (left padding only), else spaces.
     pub(super) fn write_padding(&mut self, n: usize) {
         // Zero padding is only ever applied on the left.
         let pad = if self.f.zero && !self.f.minus {
@@ -83,6 +96,7 @@ impl Printer {
         }
     }
 
+    /// [`Printer::pad`] for text.
     pub(super) fn pad_str(&mut self, s: &str) {
         self.pad(s.as_bytes());
     }
@@ -132,6 +146,7 @@ impl Printer {
         self.erroring = false;
     }
 
+    /// Appends one character as is.
     pub fn write_char(&mut self, c: char) {
         let mut tmp = [0u8; 4];
         self.buf

@@ -14,6 +14,7 @@ impl Printer {
         self.f.sharp = sharp;
     }
 
+    /// An integer operand (signed, or an unsigned byte of a `[]byte`) under any verb.
     pub(super) fn fmt_integer(&mut self, u: u64, signed: bool, verb: char, arg: &Value) {
         match verb {
             'v' if self.f.sharp_v && !signed => self.fmt_0x64(u, true),
@@ -118,6 +119,7 @@ impl Printer {
         self.pad_no_zero(s.as_bytes());
     }
 
+    /// A float64 operand: `%v` is shortest `%g`; `%e %f` default to 6 digits.
     pub(super) fn fmt_float(&mut self, x: f64, verb: char, arg: &Value) {
         match verb {
             'v' => self.fmt_float_with(x, 'g', -1),
