@@ -11,6 +11,7 @@ pub mod dates;
 pub mod defaults;
 pub mod dicts;
 pub mod encoding;
+pub mod helm;
 pub mod lists;
 pub mod math;
 pub mod paths;
@@ -21,8 +22,15 @@ pub mod semver;
 pub mod serial;
 pub mod strings;
 
-/// Every Sprig function plus Helm's data functions (everything except the ones that need the
-/// engine: `include`, `tpl`, `required`, `fail`, `lookup`, which the renderer adds).
+/// Every function a Helm 3.17 template can call (Go's builtins sit underneath, in the engine).
+pub fn helm_funcs() -> FuncMap {
+    let mut m = sprig_and_helm();
+    helm::register(&mut m);
+    m
+}
+
+/// Every Sprig function plus Helm's data functions (without the engine-bound ones of
+/// [`helm::register`]).
 pub fn sprig_and_helm() -> FuncMap {
     let mut m = FuncMap::new();
     strings::register(&mut m);

@@ -3,16 +3,23 @@
 //! builtins) and `format` (Go's `fmt` verbs).
 
 pub mod ast;
+pub mod builtins;
 pub mod error;
 pub mod escape;
+mod eval;
+pub mod exec;
 pub mod format;
 pub mod funcs;
+pub mod parse;
 mod printf;
 mod printnum;
+pub mod set;
 pub mod strconv;
 mod unicode_print;
 pub mod value;
 
 pub use error::{Error, ErrorKind};
 pub use funcs::{FuncMap, Function, Param, Runtime};
+pub use exec::{Host, NoHost};
+pub use set::{MissingKey, Options, Session, Templates};
 pub use value::{List, Map, MapRef, Member, Object, SliceKind, Value};

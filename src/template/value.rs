@@ -6,6 +6,7 @@
 //! field access on a huge `.Values` costs one pointer copy. Maps are shared *and mutable*, like Go
 //! maps: sprig's `set`, `unset` and `merge` mutate them in place and later templates see it.
 
+use super::funcs::Param;
 use parking_lot::RwLock;
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -116,11 +117,13 @@ pub enum Value {
 pub enum Member {
     /// A struct field (or a niladic method whose result is already known).
     Field(Value),
-    /// A method; the executor calls [`Object::call`] with the arguments it evaluated.
-    /// `arity` is the number of parameters, `None` for variadic.
+    /// A method; the executor checks the arguments against the Go parameter types, then calls
+    /// [`Object::call`].
     Method {
-        /// Number of parameters, or `None` if variadic.
-        arity: Option<usize>,
+        /// Fixed parameters.
+        params: &'static [Param],
+        /// The trailing `...T` parameter, if any.
+        variadic: Option<Param>,
     },
 }
 
@@ -146,6 +149,14 @@ pub trait Object: Send + Sync + fmt::Debug {
     fn to_data(&self) -> Value;
     /// Downcasting support for functions that accept only one object type.
     fn as_any(&self) -> &dyn Any;
+    /// For map-like objects (`.Files`), the sorted entries `range` iterates over.
+    fn entries(&self) -> Option<Vec<(String, Value)>> {
+        None
+    }
+    /// For map-like objects, the length `len` reports.
+    fn len(&self) -> Option<usize> {
+        self.entries().map(|e| e.len())
+    }
 }
 
 impl Value {

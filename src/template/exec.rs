@@ -1,0 +1,445 @@
+//! Execution of parse trees, mirroring Go's `text/template/exec.go`: the walk over statements
+//! (`walk`, `if`/`with`/`range`, `{{template}}`) and the Helm runtime services functions reach
+//! through [`Runtime`] (`include`, `tpl`, `lookup`). Expression evaluation is in `eval.rs`.
+//!
+//! The executor carries its state explicitly in [`State`]: the current tree (for error
+//! locations), the variable stack, the `{{template}}` depth, the output buffer and the node
+//! being evaluated (Go's `s.node`, which every error message names).
+
+use super::ast::{BranchNode, Command, ListNode, Node, Pipe, TemplateNode, Tree, VariableNode};
+use super::ast::{Arg, Pos};
+use super::error::Error;
+use super::format;
+use super::funcs::{FuncMap, Runtime};
+use super::set::{self, Options, Session, TreeMap};
+use super::value::Value;
+use std::collections::HashMap;
+use std::fmt;
+
+/// Stack headroom to keep before recursing, and the size of each new stack segment: deep
+/// `include` and `{{template}}` recursion must end in Go's errors, never a stack overflow.
+const RED_ZONE: usize = 128 * 1024;
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
+/// Runs `f` on a stack with room to recurse.
+pub(crate) fn grow<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, f)
+}
+
+/// Services from outside the engine: `lookup` answers from a cluster when applying.
+pub trait Host {
+    /// Helm's `lookup`. Offline (`helm template`) it is always an empty map.
+    fn lookup(&self, api_version: &str, kind: &str, namespace: &str, name: &str) -> Result<Value, String> {
+        let _ = (api_version, kind, namespace, name);
+        Ok(Value::empty_map())
+    }
+}
+
+/// The offline host: `lookup` returns an empty map.
+pub struct NoHost;
+impl Host for NoHost {}
+
+/// Everything an execution can see: the template layers (a `tpl` call adds one on top), the
+/// functions and options, and the render session.
+pub(crate) struct Env<'a> {
+    pub(crate) layers: Vec<&'a TreeMap>,
+    pub(crate) funcs: &'a FuncMap,
+    pub(crate) options: &'a Options,
+    pub(crate) session: &'a Session<'a>,
+    /// The name of the root template (`gotpl` in Helm), used in `tpl` and error texts.
+    pub(crate) root_name: &'a str,
+}
+
+impl<'a> Env<'a> {
+    pub(crate) fn lookup(&self, name: &str) -> Option<&'a Tree> {
+        self.layers.iter().rev().find_map(|l| l.get(name)).map(|t| &**t)
+    }
+}
+
+/// A value as evaluation sees it. `iface` records that the Go static type is `interface{}`
+/// (a map element or `[]interface{}` element, not yet unwrapped by a pipeline): Go's errors
+/// differ between a nil interface (`nil pointer evaluating interface {}.x`) and an invalid value
+/// (which silently yields `<no value>`).
+#[derive(Clone, Debug)]
+pub(crate) struct Rv {
+    pub(crate) v: Value,
+    pub(crate) iface: bool,
+}
+
+impl Rv {
+    pub(crate) fn concrete(v: Value) -> Rv {
+        Rv { v, iface: false }
+    }
+    pub(crate) fn iface(v: Value) -> Rv {
+        Rv { v, iface: true }
+    }
+    /// The invalid reflect.Value (what a pipeline leaves for nil).
+    pub(crate) fn invalid() -> Rv {
+        Rv { v: Value::Nil, iface: false }
+    }
+    /// Go's pipeline step "if the object has type interface{}, dig down one level".
+    pub(crate) fn unwrap(self) -> Rv {
+        Rv { v: self.v, iface: false }
+    }
+    /// The Go type name used in messages (`interface {}` before unwrapping).
+    pub(crate) fn type_name(&self) -> &str {
+        if self.iface {
+            "interface {}"
+        } else {
+            self.v.type_name()
+        }
+    }
+}
+
+/// The node being evaluated (Go's `s.node`).
+#[derive(Clone, Copy)]
+pub(crate) enum At<'a> {
+    None,
+    Node(&'a Node),
+    Pipe(&'a Pipe),
+    Cmd(&'a Command),
+    Arg(&'a Arg),
+    Var(&'a VariableNode),
+    Template(&'a TemplateNode),
+}
+
+impl At<'_> {
+    fn pos(&self) -> Option<Pos> {
+        match self {
+            At::None => None,
+            At::Node(n) => Some(n.pos()),
+            At::Pipe(p) => Some(p.pos),
+            At::Cmd(c) => Some(c.pos),
+            At::Arg(a) => Some(a.pos()),
+            At::Var(v) => Some(v.pos),
+            At::Template(t) => Some(t.pos),
+        }
+    }
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            At::None => Ok(()),
+            At::Node(n) => n.fmt(f),
+            At::Pipe(p) => p.fmt(f),
+            At::Cmd(c) => c.fmt(f),
+            At::Arg(a) => a.fmt(f),
+            At::Var(v) => v.fmt(f),
+            At::Template(t) => Node::Template((*t).clone()).fmt(f),
+        }
+    }
+}
+
+/// How a statement ended: normally, or by `{{break}}`/`{{continue}}` inside a range.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+/// The executor state (Go's `state`).
+pub(crate) struct State<'a, 'e> {
+    pub(crate) env: &'e Env<'a>,
+    pub(crate) tree: &'a Tree,
+    pub(crate) vars: Vec<(&'a str, Rv)>,
+    pub(crate) depth: usize,
+    pub(crate) out: String,
+    pub(crate) at: At<'a>,
+}
+
+/// Executes the template `name` of `env` with `data`, returning its output.
+pub(crate) fn execute_template(env: &Env<'_>, name: &str, data: &Value) -> Result<String, Error> {
+    let Some(tree) = env.lookup(name) else {
+        return Err(Error::exec(format!(
+            "template: no template {} associated with template {}",
+            format::quote_go(name),
+            format::quote_go(env.root_name)
+        )));
+    };
+    let dot = Rv::concrete(data.clone());
+    let mut state = State {
+        env,
+        tree,
+        vars: vec![("$", dot.clone())],
+        depth: 0,
+        out: String::new(),
+        at: At::None,
+    };
+    state.walk_list(&dot, &tree.root)?;
+    Ok(state.out)
+}
+
+impl<'a> State<'a, '_> {
+    /// Go's `errorf`: `template: LOC: executing "NAME" at <NODE>: MSG`.
+    pub(crate) fn error(&self, msg: impl fmt::Display) -> Error {
+        match self.at.pos() {
+            None => Error::exec(format!("template: {}: {}", self.tree.name, msg)),
+            Some(pos) => Error::exec(format!(
+                "template: {}: executing {} at <{}>: {}",
+                self.tree.location(pos),
+                format::quote_go(&self.tree.name),
+                self.at,
+                msg
+            )),
+        }
+    }
+
+    pub(crate) fn walk_list(&mut self, dot: &Rv, list: &'a ListNode) -> Result<Flow, Error> {
+        for node in &list.nodes {
+            let flow = self.walk(dot, node)?;
+            if flow != Flow::Normal {
+                return Ok(flow);
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn walk(&mut self, dot: &Rv, node: &'a Node) -> Result<Flow, Error> {
+        self.at = At::Node(node);
+        match node {
+            Node::Text(t) => self.out.push_str(&t.text),
+            Node::Action(a) => {
+                // Variables declared by an action persist until the enclosing `end`.
+                let val = self.eval_pipeline(dot, &a.pipe)?;
+                if a.pipe.decl.is_empty() {
+                    self.at = At::Node(node);
+                    self.print_value(&val);
+                }
+            }
+            Node::If(b) => return grow(|| self.walk_if_or_with(false, dot, b)),
+            Node::With(b) => return grow(|| self.walk_if_or_with(true, dot, b)),
+            Node::Range(b) => return grow(|| self.walk_range(dot, b)),
+            Node::Template(t) => grow(|| self.walk_template(dot, t))?,
+            Node::Break(..) => return Ok(Flow::Break),
+            Node::Continue(..) => return Ok(Flow::Continue),
+            Node::Comment(..) => {}
+        }
+        Ok(Flow::Normal)
+    }
+
+    /// `fmt.Fprint` of an action's value; an invalid value prints `<no value>`.
+    fn print_value(&mut self, val: &Rv) {
+        match &val.v {
+            Value::Nil => self.out.push_str("<no value>"),
+            Value::String(s) => self.out.push_str(s),
+            v => format::write_v(&mut self.out, v, 0),
+        }
+    }
+
+    fn walk_if_or_with(&mut self, is_with: bool, dot: &Rv, b: &'a BranchNode) -> Result<Flow, Error> {
+        let mark = self.vars.len();
+        let val = self.eval_pipeline(dot, &b.pipe)?;
+        let flow = if val.v.truthy() {
+            if is_with {
+                self.walk_list(&val, &b.list)?
+            } else {
+                self.walk_list(dot, &b.list)?
+            }
+        } else if let Some(else_list) = &b.else_list {
+            self.walk_list(dot, else_list)?
+        } else {
+            Flow::Normal
+        };
+        self.vars.truncate(mark);
+        Ok(flow)
+    }
+
+    fn walk_range(&mut self, dot: &Rv, r: &'a BranchNode) -> Result<Flow, Error> {
+        let outer_mark = self.vars.len();
+        let val = self.eval_pipeline(dot, &r.pipe)?;
+        let mark = self.vars.len();
+        let decl = &r.pipe.decl;
+        let mut iterated = false;
+        let one = |s: &mut Self, index: Rv, elem: Rv| -> Result<bool, Error> {
+            // Range variables live in the slots the pipeline pushed (or are assigned by `=`).
+            if !decl.is_empty() {
+                if r.pipe.is_assign {
+                    let target = if decl.len() > 1 { index.clone() } else { elem.clone() };
+                    s.set_var(&decl[0].ident[0], target)?;
+                } else {
+                    s.set_top_var(1, elem.clone());
+                }
+            }
+            if decl.len() > 1 {
+                if r.pipe.is_assign {
+                    s.set_var(&decl[1].ident[0], elem.clone())?;
+                } else {
+                    s.set_top_var(2, index);
+                }
+            }
+            let flow = s.walk_list(&elem, &r.list);
+            s.vars.truncate(mark);
+            Ok(flow? == Flow::Break)
+        };
+        match &val.v {
+            Value::List(l) if !l.items.is_empty() => {
+                iterated = true;
+                let elem_iface = l.kind == super::value::SliceKind::Interface;
+                for (i, item) in l.items.iter().enumerate() {
+                    let elem = Rv { v: item.clone(), iface: elem_iface };
+                    if one(self, Rv::concrete(Value::Int(i as i64)), elem)? {
+                        break;
+                    }
+                }
+            }
+            Value::Bytes(b) if !b.is_empty() => {
+                iterated = true;
+                for (i, byte) in b.iter().enumerate() {
+                    let elem = Rv::concrete(Value::Int(i64::from(*byte)));
+                    if one(self, Rv::concrete(Value::Int(i as i64)), elem)? {
+                        break;
+                    }
+                }
+            }
+            Value::Map(m) if !m.is_empty() => {
+                iterated = true;
+                // Snapshot the entries: the body may mutate the map (sprig's `set`).
+                let entries: Vec<(String, Value)> =
+                    m.read().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                for (k, v) in entries {
+                    if one(self, Rv::concrete(Value::string(k)), Rv::iface(v))? {
+                        break;
+                    }
+                }
+            }
+            Value::Object(o) if o.entries().is_some() => {
+                let entries = o.entries().unwrap_or_default();
+                for (k, v) in entries {
+                    iterated = true;
+                    if one(self, Rv::concrete(Value::string(k)), Rv::concrete(v))? {
+                        break;
+                    }
+                }
+            }
+            Value::List(_) | Value::Bytes(_) | Value::Map(_) | Value::Nil => {}
+            other => {
+                let shown = format::fmt_v(other);
+                return Err(self.error(format_args!("range can't iterate over {shown}")));
+            }
+        }
+        if !iterated {
+            if let Some(else_list) = &r.else_list {
+                let flow = self.walk_list(dot, else_list)?;
+                self.vars.truncate(outer_mark);
+                return Ok(flow);
+            }
+        }
+        self.vars.truncate(outer_mark);
+        Ok(Flow::Normal)
+    }
+
+    fn walk_template(&mut self, dot: &Rv, t: &'a TemplateNode) -> Result<(), Error> {
+        self.at = At::Template(t);
+        let Some(tmpl) = self.env.lookup(&t.name) else {
+            return Err(self.error(format_args!("template {} not defined", format::quote_go(&t.name))));
+        };
+        if self.depth >= self.env.options.max_exec_depth {
+            return Err(self.error(format_args!(
+                "exceeded maximum template depth ({})",
+                self.env.options.max_exec_depth
+            )));
+        }
+        let new_dot = match &t.pipe {
+            Some(p) => self.eval_pipeline(dot, p)?,
+            None => Rv::invalid(),
+        };
+        // No dynamic scoping: the called template sees only `$`.
+        let saved_tree = std::mem::replace(&mut self.tree, tmpl);
+        let saved_vars = std::mem::replace(&mut self.vars, vec![("$", new_dot.clone())]);
+        let saved_at = self.at;
+        self.depth += 1;
+        let result = self.walk_list(&new_dot, &tmpl.root);
+        self.depth -= 1;
+        self.tree = saved_tree;
+        self.vars = saved_vars;
+        self.at = saved_at;
+        result.map(|_| ())
+    }
+
+    pub(crate) fn push_var(&mut self, name: &'a str, v: Rv) {
+        self.vars.push((name, v));
+    }
+
+    pub(crate) fn set_var(&mut self, name: &str, v: Rv) -> Result<(), Error> {
+        match self.vars.iter_mut().rev().find(|(n, _)| *n == name) {
+            Some(slot) => {
+                slot.1 = v;
+                Ok(())
+            }
+            None => Err(self.error(format_args!("undefined variable: {name}"))),
+        }
+    }
+
+    fn set_top_var(&mut self, n: usize, v: Rv) {
+        let len = self.vars.len();
+        if let Some(slot) = len.checked_sub(n).and_then(|i| self.vars.get_mut(i)) {
+            slot.1 = v;
+        }
+    }
+
+    pub(crate) fn var_value(&self, name: &str) -> Result<Rv, Error> {
+        match self.vars.iter().rev().find(|(n, _)| *n == name) {
+            Some((_, v)) => Ok(v.clone()),
+            None => Err(self.error(format_args!("undefined variable: {name}"))),
+        }
+    }
+}
+
+/// Helm's runtime services, as the function library sees them.
+impl Runtime for State<'_, '_> {
+    fn include(&mut self, name: &str, data: &Value) -> Result<String, String> {
+        let session = self.env.session;
+        let max = self.env.options.max_include_depth;
+        {
+            let mut counts = session.include_counts.borrow_mut();
+            let count = counts.entry(name.to_string()).or_insert(0);
+            if *count > max {
+                return Err(format!(
+                    "rendering template has a nested reference name: {name}: unable to execute template"
+                ));
+            }
+            *count += 1;
+        }
+        let result = grow(|| execute_template(self.env, name, data));
+        if let Some(c) = session.include_counts.borrow_mut().get_mut(name) {
+            *c = c.saturating_sub(1);
+        }
+        result.map_err(|e| e.message)
+    }
+
+    fn tpl(&mut self, text: &str, data: &Value) -> Result<String, String> {
+        // Helm clones the whole set, parses the text as the root template and executes it; an
+        // overlay layer gives the same visibility without copying every tree.
+        let root = self.env.root_name;
+        let trees = set::parse_text(self.env.funcs, root, text).map_err(|e| {
+            format!("cannot parse template {}: {}", format::quote_go(text), e.message)
+        })?;
+        let mut overlay: TreeMap = HashMap::new();
+        for tree in trees {
+            let exists = overlay.contains_key(&tree.name) || self.env.lookup(&tree.name).is_some();
+            if tree.is_empty() && exists {
+                continue;
+            }
+            overlay.insert(tree.name.clone(), std::sync::Arc::new(tree));
+        }
+        let mut layers = self.env.layers.clone();
+        layers.push(&overlay);
+        let env = Env {
+            layers,
+            funcs: self.env.funcs,
+            options: self.env.options,
+            session: self.env.session,
+            root_name: root,
+        };
+        let out = grow(|| execute_template(&env, root, data)).map_err(|e| {
+            format!("error during tpl function execution for {}: {}", format::quote_go(text), e.message)
+        })?;
+        Ok(out.replace("<no value>", ""))
+    }
+
+    fn lookup(&mut self, api_version: &str, kind: &str, namespace: &str, name: &str) -> Result<Value, String> {
+        self.env.session.host.lookup(api_version, kind, namespace, name)
+    }
+}
