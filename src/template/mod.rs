@@ -6,6 +6,10 @@ pub mod ast;
 pub mod error;
 pub mod format;
 pub mod funcs;
+pub mod lex;
+pub mod parse;
+mod parse_pipe;
+pub mod strconv;
 pub mod value;
 
 pub use error::{Error, ErrorKind};
