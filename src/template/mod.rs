@@ -7,6 +7,7 @@ pub mod error;
 pub mod format;
 pub mod funcs;
 pub mod lex;
+mod lex_item;
 pub mod parse;
 mod parse_pipe;
 pub mod strconv;

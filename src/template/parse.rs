@@ -26,6 +26,13 @@ pub(super) const MAX_PAREN_DEPTH: usize = 10_000;
 /// exists so that absurd input cannot exhaust our stack.
 pub(super) const MAX_NESTING: usize = 10_000;
 
+/// When less than this much stack is left at a recursion point, continue on a new segment.
+/// One nesting level takes up to ~16 KiB in debug builds.
+pub(super) const STACK_RED_ZONE: usize = 256 * 1024;
+
+/// Size of each extra stack segment.
+pub(super) const STACK_SEGMENT: usize = 8 * 1024 * 1024;
+
 /// Parses one template file: the file's own tree first, then one tree per `define`/`block` in
 /// order of appearance, as Go's `parse.Parse` builds its tree set.
 ///
@@ -314,7 +321,7 @@ impl<'a> Parser<'a> {
             return Err(self.errorf("max nesting depth exceeded"));
         }
         self.nesting += 1;
-        let result = self.item_list_inner();
+        let result = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.item_list_inner());
         self.nesting -= 1;
         result
     }

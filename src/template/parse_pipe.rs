@@ -3,7 +3,7 @@
 
 use super::ast::{Arg, Command, NumberNode, Pipe, VariableNode};
 use super::lex::{Item, ItemType};
-use super::parse::{new_pipe, PResult, Parser, MAX_PAREN_DEPTH};
+use super::parse::{new_pipe, PResult, Parser, MAX_PAREN_DEPTH, STACK_RED_ZONE, STACK_SEGMENT};
 use super::strconv::{parse_float, parse_int, parse_uint, quote, unquote_char, INVALID_SYNTAX};
 
 fn new_variable(pos: usize, name: &str) -> VariableNode {
@@ -214,7 +214,9 @@ impl Parser<'_> {
                     return Err(self.errorf("max expression depth exceeded"));
                 }
                 self.st.paren_depth += 1;
-                let pipe = self.pipeline("parenthesized pipeline", ItemType::RightParen);
+                let pipe = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+                    self.pipeline("parenthesized pipeline", ItemType::RightParen)
+                });
                 self.st.paren_depth -= 1;
                 Arg::Pipe(Box::new(pipe?))
             }

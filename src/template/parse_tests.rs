@@ -317,20 +317,34 @@ fn trim_markers_and_lines() {
     assert_eq!(a.line, 4);
 }
 
-#[test]
-fn deep_nesting_is_bounded() {
-    let depth = MAX_PAREN_DEPTH + 1;
-    let text = format!("{{{{{}1{}}}}}", "(".repeat(depth), ")".repeat(depth));
-    let result = std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || parse("t", &text, &is_func).map(|_| ()))
+/// Parses on a thread with a deliberately small stack (parsing grows its own stack) and drops
+/// the result on the 16 MiB thread (dropping a 10000-deep tree recurses in drop glue).
+fn parse_on_thread(text: String) -> Result<(), Error> {
+    std::thread::Builder::new()
+        .stack_size(16 << 20)
+        .spawn(move || {
+            let small = std::thread::Builder::new().stack_size(256 << 10);
+            let trees = small
+                .spawn(move || parse("t", &text, &is_func))
+                .expect("spawn")
+                .join();
+            trees.expect("no panic").map(|_| ())
+        })
         .expect("spawn")
         .join()
-        .expect("no panic");
-    assert_eq!(
-        result.unwrap_err().message,
-        "template: t:1: max expression depth exceeded"
-    );
+        .expect("no panic")
+}
+
+#[test]
+fn deep_nesting_is_bounded() {
+    let parens = |depth: usize| format!("{{{{{}1{}}}}}", "(".repeat(depth), ")".repeat(depth));
+    assert!(parse_on_thread(parens(MAX_PAREN_DEPTH)).is_ok());
+    let err = parse_on_thread(parens(MAX_PAREN_DEPTH + 1)).unwrap_err();
+    assert_eq!(err.message, "template: t:1: max expression depth exceeded");
+    let ifs = |depth: usize| format!("{}{}", "{{if 1}}".repeat(depth), "{{end}}".repeat(depth));
+    assert!(parse_on_thread(ifs(MAX_NESTING)).is_ok());
+    let err = parse_on_thread(ifs(MAX_NESTING + 1)).unwrap_err();
+    assert_eq!(err.message, "template: t:1: max nesting depth exceeded");
 }
 
 #[test]
