@@ -7,7 +7,9 @@ Runs every case below through the reference Helm (/work/shared/tools/helm-eval b
 writes tests/data/parse_errors.tsv: one line per case, `TEMPLATE<TAB>HELM_OUTPUT`, with
 backslash, tab, CR and newline escaped as \\\\, \\t, \\r, \\n. HELM_OUTPUT is what Helm prints,
 `Error: parse error at (t/templates/case.yaml:LINE): MSG`, or `OK` when the text parses (and
-renders). src/template/parse_tests.rs replays the file against our parser.
+renders). src/template/parse_tests.rs replays the file against our parser. The POSITION_CASES
+go to tests/data/exec_positions.tsv the same way: execution errors, whose `LINE:COL` and
+`<node>` must match a node of our tree.
 
 Cases only use these functions (the test's function table): include quote upper printf default
 list dict and or not eq len index print println toYaml tpl required.
@@ -193,6 +195,51 @@ CASES = [
     '{{ "a\\\n" }}',
     '{{ .X\r\n}}{{ nofn }}',
     '{{ .X | }}{{ nofn }}',
+    '{{ end \u00e9\u00e9\u00e9\u00e9\u00e9\u00e9 }}',
+    '{{ end "\\u00e9" }}',
+    '{{ end 1.5e10i }}',
+    '{{ end \'\\n\' }}',
+]
+
+# Templates that parse but fail while executing: Helm's error shows `LINE:COL` and the
+# String() of a node, which checks our node positions and Display against Go.
+POSITION_CASES = [
+    '{{ .Values.a.b.c }}',
+    '{{ $x := dict }}{{ $x.a.b }}',
+    '{{ (dict).a.b }}',
+    '{{ index 1 2 }}',
+    '{{ template "nope" }}',
+    '{{ . . }}',
+    '{{ 1 2 }}',
+    '{{ include "x" . }}',
+    'a\n  {{ .Values.a.b }}',
+    '{{ if .Values.a.b }}{{ end }}',
+    '{{ range $i, $v := .Values.a.b }}{{ end }}',
+    '{{ with $x := 1 }}{{ $x.y }}{{ end }}',
+    '{{ (1).y }}',
+    '{{ print (len 1) }}',
+    '{{ $.Values.a.b }}',
+    '{{ and 1 (index 1 2) }}',
+    '{{ 1 | len }}',
+    'a  \n  {{- .Values.a.b }}',
+    '{{ define "d" }}\n {{ .x.y }}{{ end }}{{ template "d" 1 }}',
+    '{{ block "b" 1 }}{{ .x }}{{ end }}',
+    '{{ .Values.a.b | quote }}',
+    '{{/* a\nb */}}\n{{ .Values.a.b }}',
+    '{{ `x\ny` }}{{ .Values.a.b }}',
+    '{{ printf "%d" (1).y }}',
+    '{{ $x := list }}{{ $x.a }}',
+    '{{ range $i := 1.5 }}{{ end }}',
+    '{{ print 1 | index 2 }}',
+    '{{ "abc" | printf "%s %s" (index 1 2) }}',
+    '{{ 1.5e3 | len }}',
+    '{{ \'a\' | len }}',
+    '{{ nil | len }}',
+    '{{ true | len }}',
+    '{{ $x := 1 }}{{ $x = (index 1 2) }}',
+    '{{ with .Values.a.b }}{{ end }}',
+    '{{ if 1 }}{{ else if .Values.a.b }}{{ end }}',
+    '{{ template "d" }}{{ define "d" }}{{ .Values.a.b }}{{ end }}',
 ]
 
 
@@ -215,6 +262,14 @@ def main():
         print(escape(case), '=>', result, file=sys.stderr)
     os.makedirs(os.path.dirname(out_path), exist_ok=True)
     with open(out_path, 'w') as f:
+        f.writelines(lines)
+    lines = []
+    for case in POSITION_CASES:
+        p = subprocess.run([helm_eval, '-'], input=case, capture_output=True, text=True)
+        result = 'OK' if p.returncode == 0 else p.stderr.strip().split('\n')[0]
+        lines.append(escape(case) + '\t' + escape(result) + '\n')
+        print(escape(case), '=>', result, file=sys.stderr)
+    with open(os.path.join(here, '..', 'tests', 'data', 'exec_positions.tsv'), 'w') as f:
         f.writelines(lines)
 
 

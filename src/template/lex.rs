@@ -132,7 +132,7 @@ impl<'a> Lexer<'a> {
             {
                 self.pos -= c.len_utf8();
                 if c == '\n' {
-                    self.line -= 1;
+                    self.line = self.line.saturating_sub(1);
                 }
             }
         }
@@ -160,11 +160,8 @@ impl<'a> Lexer<'a> {
 
     /// Skips the pending input, counting its newlines (only for text not read with `next`).
     fn ignore(&mut self) {
-        self.line += count_newlines(
-            self.rest(self.start)
-                .get(..self.pos - self.start)
-                .unwrap_or(&[]),
-        );
+        let skipped = self.pos.saturating_sub(self.start);
+        self.line += count_newlines(self.rest(self.start).get(..skipped).unwrap_or(&[]));
         self.start = self.pos;
         self.start_line = self.line;
     }

@@ -118,7 +118,8 @@ impl fmt::Display for Item {
             ItemType::Eof => f.write_str("EOF"),
             ItemType::Error => f.write_str(&self.val),
             t if t.is_keyword() => write!(f, "<{}>", self.val),
-            _ if self.val.chars().count() > 10 => {
+            // Go compares the byte length but truncates to 10 characters.
+            _ if self.val.len() > 10 => {
                 write!(f, "{}...", quote_truncated(&self.val, 10))
             }
             _ => f.write_str(&quote(&self.val)),

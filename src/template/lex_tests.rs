@@ -233,4 +233,6 @@ fn item_display() {
         item(T::String, "\"abcdefghijkl\"").to_string(),
         "\"\\\"abcdefghi\"..."
     );
+    // Six characters but twelve bytes: Go still adds the ellipsis.
+    assert_eq!(item(T::Identifier, "éééééé").to_string(), "\"éééééé\"...");
 }

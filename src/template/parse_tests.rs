@@ -372,3 +372,84 @@ fn random_input_never_panics() {
         let _ = parse("t", &text, &is_func);
     }
 }
+
+/// Every node of a tree as (`FILE:LINE:COL` of its position, Go `String()`).
+fn node_contexts(tree: &Tree) -> Vec<(String, String)> {
+    fn arg(tree: &Tree, a: &Arg, out: &mut Vec<(String, String)>) {
+        out.push((tree.location(a.pos()), a.to_string()));
+        match a {
+            Arg::Chain { node, .. } => arg(tree, node, out),
+            Arg::Pipe(p) => pipe(tree, p, out),
+            _ => {}
+        }
+    }
+    fn pipe(tree: &Tree, p: &crate::template::ast::Pipe, out: &mut Vec<(String, String)>) {
+        out.push((tree.location(p.pos), p.to_string()));
+        for v in &p.decl {
+            out.push((tree.location(v.pos), v.to_string()));
+        }
+        for c in &p.cmds {
+            out.push((tree.location(c.pos), c.to_string()));
+            for a in &c.args {
+                arg(tree, a, out);
+            }
+        }
+    }
+    fn list(tree: &Tree, l: &ListNode, out: &mut Vec<(String, String)>) {
+        for n in &l.nodes {
+            out.push((tree.location(n.pos()), n.to_string()));
+            match n {
+                Node::Action(a) => pipe(tree, &a.pipe, out),
+                Node::If(b) | Node::Range(b) | Node::With(b) => {
+                    pipe(tree, &b.pipe, out);
+                    list(tree, &b.list, out);
+                    if let Some(e) = &b.else_list {
+                        list(tree, e, out);
+                    }
+                }
+                Node::Template(t) => {
+                    if let Some(p) = &t.pipe {
+                        pipe(tree, p, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    list(tree, &tree.root, &mut out);
+    out
+}
+
+#[test]
+fn recorded_exec_error_positions() {
+    let data = include_str!("../../tests/data/exec_positions.tsv");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for line in data.lines() {
+        let (template, helm) = line.split_once('\t').expect("two columns");
+        let (template, helm) = (unescape(template), unescape(helm));
+        let Some(rest) = helm.strip_prefix("Error: template: ") else {
+            continue;
+        };
+        let (Some(loc_end), Some(at)) = (rest.find(": executing "), rest.find(" at <")) else {
+            continue;
+        };
+        let location = &rest[..loc_end];
+        let context_start = at + " at <".len();
+        let Some(context_len) = rest[context_start..].find(">: ") else {
+            continue;
+        };
+        let context = &rest[context_start..context_start + context_len];
+        let trees = parse("t/templates/case.yaml", &template, &is_func).expect("parses");
+        let all: Vec<(String, String)> = trees.iter().flat_map(node_contexts).collect();
+        checked += 1;
+        if !all.iter().any(|(l, c)| l == location && c == context) {
+            failures.push(format!(
+                "{template:?}: helm {location} <{context}>\n   ours: {all:?}"
+            ));
+        }
+    }
+    assert!(checked >= 25, "only {checked} cases");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
