@@ -10,12 +10,16 @@ mod eval;
 pub mod exec;
 pub mod format;
 pub mod funcs;
+pub mod lex;
+mod lex_item;
 pub mod parse;
+mod parse_pipe;
 mod printf;
 mod printnum;
 pub mod set;
 pub mod strconv;
 mod unicode_print;
+pub mod unquote;
 pub mod value;
 
 pub use error::{Error, ErrorKind};

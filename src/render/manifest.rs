@@ -1,0 +1,204 @@
+//! Helm's `pkg/releaseutil`: splitting rendered files into documents, separating hooks, sorting
+//! by kind in install order.
+
+use crate::template::Value;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Kinds in Helm 3's install order.
+pub const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+];
+
+const HOOK_EVENTS: &[&str] = &[
+    "pre-install",
+    "post-install",
+    "pre-delete",
+    "post-delete",
+    "pre-upgrade",
+    "post-upgrade",
+    "pre-rollback",
+    "post-rollback",
+    "test",
+    "test-success",
+];
+
+/// One rendered document.
+#[derive(Clone, Debug)]
+pub struct Manifest {
+    /// Source template path.
+    pub name: String,
+    /// Document text (trimmed).
+    pub content: String,
+    /// `kind`.
+    pub kind: String,
+    /// `metadata.name`.
+    pub object_name: String,
+    /// Hook events (empty for ordinary manifests).
+    pub events: Vec<String>,
+    /// `helm.sh/hook-weight`.
+    pub weight: i64,
+    /// `helm.sh/hook-delete-policy` values.
+    pub delete_policies: Vec<String>,
+}
+
+/// Helm's `SplitManifests`: documents of a stream, in order.
+pub fn split_manifests(text: &str) -> Vec<String> {
+    static SEP: OnceLock<Regex> = OnceLock::new();
+    let sep = SEP.get_or_init(|| Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").unwrap_or_else(|_| unreachable!()));
+    sep.split(text.trim())
+        .filter(|d| !d.is_empty())
+        .map(|d| d.trim().to_string())
+        .collect()
+}
+
+fn str_field(m: &crate::template::MapRef, key: &str, path: &str) -> Result<String, String> {
+    match m.get(key) {
+        None | Some(Value::Nil) => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.to_string()),
+        Some(v) => Err(format!(
+            "json: cannot unmarshal {} into Go struct field {path} of type string",
+            json_kind(&v)
+        )),
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::List(_) => "array",
+        Value::Map(_) => "object",
+        Value::Bool(_) => "bool",
+        Value::String(_) => "string",
+        _ => "number",
+    }
+}
+
+/// Helm's `SortManifests`: classifies every document of every file (files in byte order),
+/// returning `(hooks, manifests)`, each stably sorted by kind. `info` receives Helm's notices.
+pub fn sort_manifests(files: &[(String, String)], info: &mut dyn FnMut(String)) -> Result<(Vec<Manifest>, Vec<Manifest>), String> {
+    let mut sorted: Vec<&(String, String)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let (mut hooks, mut generic) = (Vec::new(), Vec::new());
+    for (path, content) in sorted {
+        let base = path.rsplit('/').next().unwrap_or(path);
+        if base.starts_with('_') || content.trim().is_empty() {
+            continue;
+        }
+        for doc in split_manifests(content) {
+            let head = crate::yaml::load_any(&doc).map_err(|e| format!("YAML parse error on {path}: {e}"))?;
+            let head = match head {
+                Value::Map(m) => m,
+                Value::Nil => crate::template::MapRef::default(),
+                other => {
+                    return Err(format!(
+                        "YAML parse error on {path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type releaseutil.SimpleHead",
+                        json_kind(&other)
+                    ))
+                }
+            };
+            let perr = |e: String| format!("YAML parse error on {path}: error unmarshaling JSON: while decoding JSON: {e}");
+            let kind = str_field(&head, "kind", "SimpleHead.kind").map_err(perr)?;
+            str_field(&head, "apiVersion", "SimpleHead.apiVersion").map_err(perr)?;
+            let (mut name, mut annotations) = (String::new(), Vec::new());
+            if let Some(Value::Map(meta)) = head.get("metadata") {
+                name = str_field(&meta, "name", "SimpleHead.metadata.name").map_err(perr)?;
+                if let Some(Value::Map(a)) = meta.get("annotations") {
+                    for (k, v) in a.read().iter() {
+                        match v {
+                            Value::String(s) => annotations.push((k.clone(), s.to_string())),
+                            Value::Nil => annotations.push((k.clone(), String::new())),
+                            other => {
+                                return Err(perr(format!(
+                                    "json: cannot unmarshal {} into Go struct field .metadata.annotations of type string",
+                                    json_kind(other)
+                                )))
+                            }
+                        }
+                    }
+                }
+            }
+            let ann = |k: &str| annotations.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+            let mut m = Manifest {
+                name: path.clone(),
+                content: doc,
+                kind,
+                object_name: name,
+                events: Vec::new(),
+                weight: 0,
+                delete_policies: Vec::new(),
+            };
+            let Some(hook_types) = ann("helm.sh/hook") else {
+                generic.push(m);
+                continue;
+            };
+            let mut unknown = false;
+            for t in hook_types.split(',') {
+                let t = t.trim().to_ascii_lowercase();
+                if HOOK_EVENTS.contains(&t.as_str()) {
+                    m.events.push(t);
+                } else {
+                    unknown = true;
+                    break;
+                }
+            }
+            if unknown {
+                info(format!("info: skipping unknown hook: {hook_types:?}"));
+                continue;
+            }
+            m.weight = ann("helm.sh/hook-weight").and_then(|w| w.trim().parse().ok()).unwrap_or(0);
+            if let Some(p) = ann("helm.sh/hook-delete-policy") {
+                m.delete_policies = p.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            }
+            hooks.push(m);
+        }
+    }
+    sort_by_kind(&mut hooks);
+    sort_by_kind(&mut generic);
+    Ok((hooks, generic))
+}
+
+/// Stable sort in install order; unknown kinds last, alphabetically.
+pub fn sort_by_kind(list: &mut [Manifest]) {
+    let rank = |k: &str| INSTALL_ORDER.iter().position(|x| *x == k);
+    list.sort_by(|a, b| match (rank(&a.kind), rank(&b.kind)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.kind.cmp(&b.kind),
+    });
+}
