@@ -11,10 +11,13 @@ use kube::{Api, Client};
 
 const CRD_PATH: &str = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
-/// Where the CRDs to install live: the project's shared CRDs (`<repo>/../shared/crds`, also
-/// looked for one level higher so git worktrees under a sibling folder find it), else the small
-/// stand-ins kept in `tests/cluster/crds`.
+/// Where the CRDs to install live: `$RUDDER_TEST_CRDS` if set, else the project's shared CRDs
+/// (`<repo>/../shared/crds`, also looked for one level higher so git worktrees under a sibling
+/// folder find it), else the small stand-ins kept in `tests/cluster/crds`.
 pub fn crd_dir(repo: &Path) -> PathBuf {
+    if let Some(dir) = std::env::var_os("RUDDER_TEST_CRDS") {
+        return PathBuf::from(dir);
+    }
     repo.ancestors()
         .skip(1)
         .take(2)
