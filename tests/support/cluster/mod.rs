@@ -207,9 +207,18 @@ impl TestCluster {
                     .build()
                     .map_err(|e| format!("tokio runtime: {e}"))?;
                 rt.block_on(async {
+                    let begin = Instant::now();
                     let client = client_from(&kubeconfig).await?;
                     wait_ready(&client, &apiserver, &etcd).await?;
-                    crds::install_crds(&client, &crd_dir).await
+                    let ready = begin.elapsed();
+                    let crds = crds::install_crds(&client, &crd_dir).await?;
+                    eprintln!(
+                        "test cluster: /readyz ok after {ready:.1?}, CRDs from {} established \
+                         after {:.1?} more",
+                        crd_dir.display(),
+                        begin.elapsed() - ready
+                    );
+                    Ok::<_, String>(crds)
                 })
             })
             .join()
