@@ -13,7 +13,9 @@ if [[ -z "$k8s_version" ]]; then
     echo "build.sh: cannot find the k8s.io/kubernetes version in $here/go.mod" >&2
     exit 1
 fi
-out="${RUDDER_CLUSTER_CACHE:-$HOME/.cache/rudder/cluster}/$k8s_version"
+# ~ falls back to the passwd entry when HOME is unset (CI strips some of the environment).
+home="${HOME:-$(cd ~ && pwd)}"
+out="${RUDDER_CLUSTER_CACHE:-$home/.cache/rudder/cluster}/$k8s_version"
 
 have_binaries() { [[ -x "$out/kube-apiserver" && -x "$out/etcd" ]]; }
 
