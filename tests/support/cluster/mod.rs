@@ -18,6 +18,10 @@
 //! certificate in `system:masters`, the project's CRDs installed, and its own temporary
 //! directory. Without kube-controller-manager nothing garbage-collects and deleted namespaces
 //! stay Terminating, so tests isolate themselves by namespace instead of cleaning up.
+//!
+//! Timing on the 2-core machine: start-up takes 3-6 s (about 1 s of it installing the CRDs);
+//! the first request for each custom resource kind takes about 2 s more, because the server
+//! builds that kind's handler (schema validation, apply type converter) on first use.
 
 mod crds;
 mod pki;
