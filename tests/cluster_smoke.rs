@@ -3,6 +3,9 @@
 
 mod support;
 
+use std::net::TcpStream;
+use std::path::Path;
+
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace};
 use kube::api::{
     ApiResource, DeleteParams, DynamicObject, GroupVersionKind, Patch, PatchParams, PostParams,
@@ -188,6 +191,34 @@ async fn namespaces_are_distinct() {
     let b = cluster.namespace("Same_Prefix").await;
     assert_ne!(a, b);
     assert!(a.starts_with("same-prefix-"), "{a}");
+}
+
+#[test]
+fn owned_cluster_stops_everything_on_drop() {
+    let cluster = TestCluster::start().expect("start an owned cluster");
+    let dir = cluster.dir().to_path_buf();
+    let pids = cluster.process_ids();
+    let port: u16 = cluster
+        .server_url()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port in server URL");
+    assert_eq!(pids.len(), 2);
+    assert!(dir.join("kubeconfig").is_file());
+    assert!(TcpStream::connect(("127.0.0.1", port)).is_ok());
+
+    drop(cluster);
+
+    for pid in pids {
+        // Reaped children leave no /proc entry (a zombie would still have one).
+        assert!(
+            !Path::new(&format!("/proc/{pid}")).exists(),
+            "pid {pid} lives"
+        );
+    }
+    assert!(TcpStream::connect(("127.0.0.1", port)).is_err());
+    assert!(!dir.exists());
 }
 
 #[test]

@@ -251,6 +251,20 @@ impl TestCluster {
         &self.server_url
     }
 
+    /// The server's private directory (certificates, kubeconfig, etcd data, `*.log` of both
+    /// processes); removed when the server stops.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Process ids of kube-apiserver and etcd while they run, for tests of the harness itself.
+    pub fn process_ids(&self) -> Vec<u32> {
+        [&self.apiserver, &self.etcd]
+            .iter()
+            .filter_map(|p| p.pid())
+            .collect()
+    }
+
     /// Names of the CRDs installed at start-up (all Established).
     pub fn crd_names(&self) -> &[String] {
         &self.crds

@@ -99,6 +99,11 @@ impl ManagedProcess {
         })
     }
 
+    /// The process id while the process is running (not yet stopped).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.lock().ok()?.as_ref().map(Child::id)
+    }
+
     /// Returns an error with the end of the log if the process has already exited.
     pub fn check_running(&self) -> Result<(), String> {
         let mut guard = self.child.lock().map_err(|_| "process lock poisoned")?;
