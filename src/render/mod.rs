@@ -1,0 +1,196 @@
+//! The `helm template` pipeline: user values, dependency processing, coalescing, rendering,
+//! manifest sorting and Helm's output framing.
+
+pub mod engine;
+pub mod manifest;
+pub mod output;
+
+use crate::chart::capabilities::Capabilities;
+use crate::chart::strvals::{self, Mode};
+use crate::chart::values::merge_maps;
+use crate::chart::{deps, values, Chart};
+use crate::template::{FuncMap, Host, Map, MapRef, NoHost, Value};
+use engine::ReleaseOptions;
+use manifest::Manifest;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+/// Where user values come from (`-f`, `--set` and friends).
+#[derive(Clone, Debug, Default)]
+pub struct ValueOptions {
+    /// `-f/--values` files, in order.
+    pub value_files: Vec<PathBuf>,
+    /// `--set`.
+    pub set: Vec<String>,
+    /// `--set-string`.
+    pub set_string: Vec<String>,
+    /// `--set-file`.
+    pub set_file: Vec<String>,
+    /// `--set-json`.
+    pub set_json: Vec<String>,
+    /// `--set-literal`.
+    pub set_literal: Vec<String>,
+}
+
+impl ValueOptions {
+    /// Helm's `MergeValues`: files first, then each flag family in a fixed order.
+    pub fn merge(&self) -> Result<Map, String> {
+        let mut base = Map::new();
+        for f in &self.value_files {
+            let text = if f.as_os_str() == "-" {
+                let mut s = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| e.to_string())?;
+                s
+            } else {
+                std::fs::read_to_string(f).map_err(|e| match e.kind() {
+                    std::io::ErrorKind::NotFound => format!("open {}: no such file or directory", f.display()),
+                    _ => e.to_string(),
+                })?
+            };
+            let v = crate::yaml::load_values(&text).map_err(|e| format!("failed to parse {}: {e}", f.display()))?;
+            if let Value::Map(m) = v {
+                base = merge_maps(&base, &m.read());
+            }
+        }
+        let dest = MapRef::new(base);
+        for v in &self.set_json {
+            strvals::parse_into(v, &dest, Mode::Json).map_err(|_| format!("failed parsing --set-json data {v}"))?;
+        }
+        for v in &self.set {
+            strvals::parse_into(v, &dest, Mode::Typed).map_err(|e| format!("failed parsing --set data: {e}"))?;
+        }
+        for v in &self.set_string {
+            strvals::parse_into(v, &dest, Mode::String).map_err(|e| format!("failed parsing --set-string data: {e}"))?;
+        }
+        for v in &self.set_file {
+            strvals::parse_into(v, &dest, Mode::File).map_err(|e| format!("failed parsing --set-file data: {e}"))?;
+        }
+        for v in &self.set_literal {
+            strvals::parse_literal_into(v, &dest).map_err(|e| format!("failed parsing --set-literal data: {e}"))?;
+        }
+        let m = dest.read().clone();
+        Ok(m)
+    }
+}
+
+/// Everything that shapes one render.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// Release name.
+    pub release_name: String,
+    /// Release namespace.
+    pub namespace: String,
+    /// `--is-upgrade`.
+    pub is_upgrade: bool,
+    /// `--kube-version`.
+    pub kube_version: Option<String>,
+    /// `--api-versions`.
+    pub api_versions: Vec<String>,
+    /// `--skip-schema-validation`.
+    pub skip_schema_validation: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            release_name: "release-name".into(),
+            namespace: "default".into(),
+            is_upgrade: false,
+            kube_version: None,
+            api_versions: Vec::new(),
+            skip_schema_validation: false,
+        }
+    }
+}
+
+/// The result of rendering a chart: sorted manifests and hooks, and Helm's warnings.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Ordinary manifests in install order.
+    pub manifests: Vec<Manifest>,
+    /// Hooks in kind order.
+    pub hooks: Vec<Manifest>,
+    /// The chart's CRD files (`crds/`), with their source paths.
+    pub crds: Vec<(String, Arc<[u8]>)>,
+    /// Messages Helm prints on stderr.
+    pub warnings: Vec<String>,
+}
+
+/// The function map of a Helm 3.17 render, built once per process.
+pub fn helm_funcs() -> Arc<FuncMap> {
+    static FUNCS: OnceLock<Arc<FuncMap>> = OnceLock::new();
+    FUNCS.get_or_init(|| Arc::new(crate::funcs::helm_funcs())).clone()
+}
+
+/// Validates a release name as `helm template` does.
+pub fn validate_release_name(name: &str) -> Result<(), String> {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+            .unwrap_or_else(|_| unreachable!())
+    });
+    if name.is_empty() || name.len() > 53 || !re.is_match(name) {
+        return Err(format!(
+            "release name {name:?}: invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53"
+        ));
+    }
+    Ok(())
+}
+
+/// Renders a loaded chart offline (`helm template`).
+pub fn render_chart(chart: Chart, user: &Map, opts: &RenderOptions) -> Result<Rendered, String> {
+    render_chart_with(chart, user, opts, &NoHost)
+}
+
+/// Renders a loaded chart, answering `lookup` through `host`.
+pub fn render_chart_with(mut chart: Chart, user: &Map, opts: &RenderOptions, host: &dyn Host) -> Result<Rendered, String> {
+    let mut warnings = Vec::new();
+    if chart.metadata.chart_type == "library" {
+        return Err("library charts are not installable".into());
+    }
+    let missing: Vec<&str> = chart
+        .metadata
+        .dependencies
+        .iter()
+        .filter(|d| !chart.dependencies.iter().any(|c| c.name() == d.name))
+        .map(|d| d.name.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
+            missing.join(", ")
+        ));
+    }
+    validate_release_name(&opts.release_name)?;
+    let mut warn = |m: String| warnings.push(m);
+    deps::process(&mut chart, user, &mut warn)?;
+    chart.set_paths(None);
+    let mut caps = Capabilities::default();
+    if let Some(kv) = &opts.kube_version {
+        caps.set_kube_version(kv)?;
+    }
+    caps.add_api_versions(&opts.api_versions);
+    let vals = values::coalesce_values(&chart, user, &mut warn)?;
+    if !opts.skip_schema_validation {
+        crate::chart::schema::validate(&chart, &vals)?;
+    }
+    if !chart.metadata.kube_version.is_empty()
+        && !crate::funcs::semver::is_compatible_range(&chart.metadata.kube_version, &caps.kube_version)
+    {
+        return Err(format!(
+            "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
+            chart.metadata.kube_version, caps.kube_version
+        ));
+    }
+    let release = ReleaseOptions {
+        name: opts.release_name.clone(),
+        namespace: opts.namespace.clone(),
+        is_upgrade: opts.is_upgrade,
+        revision: 1,
+    };
+    let files = engine::render(&chart, &vals, &release, &caps, helm_funcs(), host)?;
+    let files: Vec<(String, String)> = files.into_iter().filter(|(k, _)| !k.ends_with("NOTES.txt")).collect();
+    let mut info = |m: String| warnings.push(m);
+    let (hooks, manifests) = manifest::sort_manifests(&files, &mut info)?;
+    Ok(Rendered { manifests, hooks, crds: chart.crd_objects(), warnings })
+}

@@ -1,0 +1,149 @@
+//! Helm's `template` output: `---\n# Source: …` framing, CRDs first with `--include-crds`,
+//! hooks last, `--show-only` selection and `--output-dir` files.
+
+use super::manifest::split_manifests;
+use super::Rendered;
+use std::path::Path;
+
+/// Output flags of `helm template`.
+#[derive(Clone, Debug, Default)]
+pub struct OutputOptions {
+    /// `--include-crds`.
+    pub include_crds: bool,
+    /// `--no-hooks`.
+    pub no_hooks: bool,
+    /// `--skip-tests`.
+    pub skip_tests: bool,
+    /// `--show-only` patterns, in command-line order.
+    pub show_only: Vec<String>,
+    /// `--output-dir`.
+    pub output_dir: Option<std::path::PathBuf>,
+    /// `--release-name` (with `--output-dir`).
+    pub use_release_name: bool,
+    /// The release name, for `--release-name`.
+    pub release_name: String,
+}
+
+fn is_test_hook(events: &[String]) -> bool {
+    events.iter().any(|e| e == "test" || e == "test-success")
+}
+
+/// Writes one document to `dir/name`, appending when `append`.
+fn write_to_file(dir: &Path, name: &str, content: &str, append: bool) -> Result<String, String> {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+    }
+    let text = format!("---\n# Source: {name}\n{content}\n");
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(append)
+        .truncate(!append)
+        .open(&path)
+        .map_err(|e| e.to_string())?;
+    std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(format!("wrote {}\n", path.display()))
+}
+
+/// Produces what `helm template` prints on stdout.
+pub fn assemble(r: &Rendered, o: &OutputOptions) -> Result<String, String> {
+    if let Some(dir) = &o.output_dir {
+        return write_dir(r, o, dir);
+    }
+    let mut m = String::new();
+    if o.include_crds {
+        for (name, data) in &r.crds {
+            m.push_str("---\n# Source: ");
+            m.push_str(name);
+            m.push('\n');
+            m.push_str(&String::from_utf8_lossy(data));
+            m.push('\n');
+        }
+    }
+    for doc in &r.manifests {
+        m.push_str("---\n# Source: ");
+        m.push_str(&doc.name);
+        m.push('\n');
+        m.push_str(&doc.content);
+        m.push('\n');
+    }
+    let mut out = String::with_capacity(m.len() + 64);
+    out.push_str(m.trim());
+    out.push('\n');
+    if !o.no_hooks {
+        for h in &r.hooks {
+            if o.skip_tests && is_test_hook(&h.events) {
+                continue;
+            }
+            out.push_str("---\n# Source: ");
+            out.push_str(&h.name);
+            out.push('\n');
+            out.push_str(&h.content);
+            out.push('\n');
+        }
+    }
+    if o.show_only.is_empty() {
+        return Ok(out);
+    }
+    let pieces = split_manifests(&out);
+    let mut selected = String::new();
+    for pattern in &o.show_only {
+        let pattern = pattern.replace('\\', "/");
+        let mut missing = true;
+        for piece in &pieces {
+            let Some(path) = source_path(piece) else { continue };
+            if crate::chart::ignore::glob_match(&pattern, path).unwrap_or(false) {
+                selected.push_str("---\n");
+                selected.push_str(piece);
+                selected.push('\n');
+                missing = false;
+            }
+        }
+        if missing {
+            return Err(format!("could not find template {pattern} in chart"));
+        }
+    }
+    Ok(selected)
+}
+
+/// The path after the chart name in the first `# Source: chart/path` line.
+fn source_path(piece: &str) -> Option<&str> {
+    let idx = piece.find("# Source: ")?;
+    let rest = &piece[idx + "# Source: ".len()..];
+    let line = rest.split('\n').next().unwrap_or(rest);
+    let slash = line.find('/')?;
+    if slash == 0 {
+        return None;
+    }
+    Some(&line[slash + 1..])
+}
+
+fn write_dir(r: &Rendered, o: &OutputOptions, dir: &Path) -> Result<String, String> {
+    let mut out = String::new();
+    let mut written = std::collections::HashSet::new();
+    if o.include_crds {
+        for (name, data) in &r.crds {
+            let content = String::from_utf8_lossy(data);
+            out.push_str(&write_to_file(dir, name, &content, written.contains(name))?);
+            written.insert(name.clone());
+        }
+    }
+    let new_dir = if o.use_release_name { dir.join(&o.release_name) } else { dir.to_path_buf() };
+    for m in &r.manifests {
+        out.push_str(&write_to_file(&new_dir, &m.name, &m.content, written.contains(&m.name))?);
+        written.insert(m.name.clone());
+    }
+    if !o.no_hooks {
+        for h in &r.hooks {
+            if o.skip_tests && is_test_hook(&h.events) {
+                continue;
+            }
+            let exists = new_dir.join(&h.name).exists();
+            out.push_str(&write_to_file(&new_dir, &h.name, &h.content, exists || written.contains(&h.name))?);
+            written.insert(h.name.clone());
+        }
+    }
+    out.push('\n');
+    Ok(out)
+}
