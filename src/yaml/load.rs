@@ -1,0 +1,187 @@
+//! YAML text to a node tree (first document only), with go-yaml v2's error messages.
+//!
+//! yaml-rust2 does the scanning and parsing; this module turns its events into [`Node`]s
+//! (resolving aliases to shared nodes) and translates its errors into the text go-yaml
+//! (libyaml) prints, including libyaml's quirky line numbers: scanner errors report the
+//! 1-based line of the problem but omit it on the first line; parser errors report the
+//! 0-based line (so a problem on line 3 says `line 2`).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use yaml_rust2::parser::{Event, Parser, Tag};
+use yaml_rust2::scanner::{ScanError, TScalarStyle};
+
+/// Deepest nesting accepted (go-yaml v2 fails at 10000 as well).
+const MAX_DEPTH: usize = 10_000;
+
+/// A parsed YAML node.
+#[derive(Debug)]
+pub enum Node {
+    /// A scalar with its text, whether it was plain, and its explicit tag (full form).
+    Scalar {
+        /// The scalar's text after escapes/folding.
+        value: String,
+        /// Plain (unquoted, not block) style.
+        plain: bool,
+        /// Explicit tag, e.g. `tag:yaml.org,2002:str` or `!foo`; `None` if untagged.
+        tag: Option<String>,
+    },
+    /// A sequence.
+    Seq(Vec<Rc<Node>>),
+    /// A mapping in document order.
+    Map(Vec<(Rc<Node>, Rc<Node>)>),
+}
+
+enum Frame {
+    Seq(Vec<Rc<Node>>, usize),
+    Map(Vec<(Rc<Node>, Rc<Node>)>, Option<Rc<Node>>, usize),
+}
+
+fn tag_string(tag: Option<Tag>) -> Option<String> {
+    tag.map(|t| format!("{}{}", t.handle, t.suffix))
+}
+
+/// Parses the first document of `text`. `Ok(None)` for an empty stream (no document).
+/// Errors are go-yaml messages without the `yaml: ` prefix.
+pub fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, String> {
+    // go-yaml strips a leading BOM (the reader detects the encoding from it).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut parser = Parser::new_from_str(text);
+    let mut anchors: HashMap<usize, Rc<Node>> = HashMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut root: Option<Rc<Node>> = None;
+    loop {
+        let (event, _mark) = parser.next_token().map_err(|e| translate(&e, text))?;
+        let done: Option<(Rc<Node>, usize)> = match event {
+            Event::StreamEnd => return Ok(root),
+            Event::DocumentEnd => return Ok(root),
+            Event::Nothing | Event::StreamStart | Event::DocumentStart => None,
+            Event::Alias(id) => match anchors.get(&id) {
+                Some(n) => Some((n.clone(), 0)),
+                None => return Err("unknown anchor referenced".into()),
+            },
+            Event::Scalar(value, style, anchor, tag) => {
+                let plain = matches!(style, TScalarStyle::Plain);
+                Some((Rc::new(Node::Scalar { value, plain, tag: tag_string(tag) }), anchor))
+            }
+            Event::SequenceStart(anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(format!("exceeded max depth of {MAX_DEPTH}"));
+                }
+                stack.push(Frame::Seq(Vec::new(), anchor));
+                None
+            }
+            Event::MappingStart(anchor, _) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(format!("exceeded max depth of {MAX_DEPTH}"));
+                }
+                stack.push(Frame::Map(Vec::new(), None, anchor));
+                None
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Seq(items, anchor)) => Some((Rc::new(Node::Seq(items)), anchor)),
+                _ => return Err("unexpected sequence end".into()),
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Map(items, _, anchor)) => Some((Rc::new(Node::Map(items)), anchor)),
+                _ => return Err("unexpected mapping end".into()),
+            },
+        };
+        let Some((node, anchor)) = done else { continue };
+        if anchor != 0 {
+            anchors.insert(anchor, node.clone());
+        }
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq(items, _)) => items.push(node),
+            Some(Frame::Map(items, key, _)) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => items.push((k, node)),
+            },
+        }
+    }
+}
+
+/// Translates a yaml-rust2 error into go-yaml's `line N: problem` text.
+fn translate(e: &ScanError, text: &str) -> String {
+    let info = e.info();
+    let line = e.marker().line(); // 1-based
+    let (problem, scanner): (String, bool) = match info {
+        "while parsing node, found unknown anchor" => {
+            return format!("unknown anchor '{}' referenced", alias_name_at(text, e.marker().index()));
+        }
+        i if i.starts_with("unexpected character")
+            || i.contains("tab")
+            || i == "did not find expected next token" =>
+        {
+            ("found character that cannot start any token".into(), true)
+        }
+        "simple key expect ':'" => ("could not find expected ':'".into(), true),
+        "while parsing a flow sequence, expected ',' or ']'" => {
+            ("did not find expected ',' or ']'".into(), false)
+        }
+        "recursion limit exceeded" => return format!("exceeded max depth of {MAX_DEPTH}"),
+        i => {
+            let parser_err = i.starts_with("while parsing a block")
+                || i.starts_with("while parsing a flow")
+                || i.starts_with("while parsing a node")
+                || i.starts_with("did not find expected <");
+            // libyaml's message is the part after the context ("while scanning X, ").
+            let p = if i.starts_with("while ") {
+                i.split_once(", ").map_or(i, |(_, p)| p)
+            } else {
+                i
+            };
+            (p.to_string(), !parser_err)
+        }
+    };
+    let shown = if scanner {
+        (line > 1).then_some(line)
+    } else {
+        (line > 1).then(|| line - 1)
+    };
+    match shown {
+        Some(n) => format!("line {n}: {problem}"),
+        None => problem,
+    }
+}
+
+/// The alias name written at char index `idx` (which points at or just after the `*`).
+fn alias_name_at(text: &str, idx: usize) -> String {
+    let rest: String = text.chars().skip(idx).collect();
+    let rest = rest.strip_prefix('*').unwrap_or(&rest);
+    rest.chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_tree_with_aliases() {
+        let n = parse_first_document("a: &x [1, 2]\nb: *x\n").unwrap().unwrap();
+        let Node::Map(items) = &*n else { panic!("not a map") };
+        assert_eq!(items.len(), 2);
+        assert!(Rc::ptr_eq(&items[0].1, &items[1].1));
+    }
+
+    #[test]
+    fn empty_stream_is_none() {
+        assert!(parse_first_document("").unwrap().is_none());
+        assert!(parse_first_document("# c\n").unwrap().is_none());
+    }
+
+    #[test]
+    fn error_texts() {
+        assert_eq!(
+            parse_first_document("a: b: c").unwrap_err(),
+            "mapping values are not allowed in this context"
+        );
+        assert_eq!(
+            parse_first_document("a: *nope\n").unwrap_err(),
+            "unknown anchor 'nope' referenced"
+        );
+    }
+}
