@@ -15,7 +15,10 @@ fn arg(args: &[Value]) -> Value {
 }
 
 fn str_arg(args: &[Value]) -> String {
-    args.first().and_then(Value::as_str).unwrap_or("").to_string()
+    args.first()
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Helm trims exactly one trailing newline from the YAML encoders' output.
@@ -45,9 +48,9 @@ fn from_json_map(s: &str) -> Value {
                     return with_error(
                         Map::new(),
                         format!(
-                            "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                            yaml::json_kind(&other)
-                        ),
+                        "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                        yaml::json_kind(&other)
+                    ),
                     )
                 }
             };
@@ -85,10 +88,18 @@ pub fn register(m: &mut FuncMap) {
     const STR: &[Param] = &[Param::String];
 
     m.add("toYaml", ANY, |_, a| {
-        Ok(Value::string(yaml::to_yaml(&arg(a)).map(trim_one_newline).unwrap_or_default()))
+        Ok(Value::string(
+            yaml::to_yaml(&arg(a))
+                .map(trim_one_newline)
+                .unwrap_or_default(),
+        ))
     });
     m.add("toYamlPretty", ANY, |_, a| {
-        Ok(Value::string(yaml::to_yaml_pretty(&arg(a)).map(trim_one_newline).unwrap_or_default()))
+        Ok(Value::string(
+            yaml::to_yaml_pretty(&arg(a))
+                .map(trim_one_newline)
+                .unwrap_or_default(),
+        ))
     });
     m.add("fromYaml", STR, |_, a| {
         Ok(match yaml::load_values(&str_arg(a)) {
@@ -103,12 +114,16 @@ pub fn register(m: &mut FuncMap) {
         })
     });
     m.add("toJson", ANY, |_, a| {
-        Ok(Value::string(yaml::to_json(&arg(a), true, None).unwrap_or_default()))
+        Ok(Value::string(
+            yaml::to_json(&arg(a), true, None).unwrap_or_default(),
+        ))
     });
     m.add("fromJson", STR, |_, a| Ok(from_json_map(&str_arg(a))));
     m.add("fromJsonArray", STR, |_, a| Ok(from_json_list(&str_arg(a))));
     m.add("toToml", ANY, |_, a| {
-        Ok(Value::string(yaml::toml::to_toml(&arg(a)).unwrap_or_else(|e| e)))
+        Ok(Value::string(
+            yaml::toml::to_toml(&arg(a)).unwrap_or_else(|e| e),
+        ))
     });
     m.add("fromToml", STR, |_, a| {
         Ok(match yaml::toml::from_toml(&str_arg(a)) {
@@ -118,13 +133,21 @@ pub fn register(m: &mut FuncMap) {
     });
     // Sprig.
     m.add("toPrettyJson", ANY, |_, a| {
-        Ok(Value::string(yaml::to_json(&arg(a), true, Some("  ")).unwrap_or_default()))
+        Ok(Value::string(
+            yaml::to_json(&arg(a), true, Some("  ")).unwrap_or_default(),
+        ))
     });
-    m.add("toRawJson", ANY, |_, a| yaml::to_json(&arg(a), false, None).map(Value::string));
-    m.add("mustToJson", ANY, |_, a| yaml::to_json(&arg(a), true, None).map(Value::string));
+    m.add("toRawJson", ANY, |_, a| {
+        yaml::to_json(&arg(a), false, None).map(Value::string)
+    });
+    m.add("mustToJson", ANY, |_, a| {
+        yaml::to_json(&arg(a), true, None).map(Value::string)
+    });
     m.add("mustToPrettyJson", ANY, |_, a| {
         yaml::to_json(&arg(a), true, Some("  ")).map(Value::string)
     });
-    m.add("mustToRawJson", ANY, |_, a| yaml::to_json(&arg(a), false, None).map(Value::string));
+    m.add("mustToRawJson", ANY, |_, a| {
+        yaml::to_json(&arg(a), false, None).map(Value::string)
+    });
     m.add("mustFromJson", STR, |_, a| yaml::from_json(&str_arg(a)));
 }

@@ -45,7 +45,10 @@ fn json_detour_string(s: &str) -> Result<String, String> {
         let u = c as u32;
         (0x7F..=0x9F).contains(&u) && u != 0x85 || u == 0xFFFE || u == 0xFFFF
     }) {
-        return Err(format!("yaml: control characters are not allowed (U+{:04X})", c as u32));
+        return Err(format!(
+            "yaml: control characters are not allowed (U+{:04X})",
+            c as u32
+        ));
     }
     if !s.contains('\u{85}') {
         return Ok(s.to_string());
@@ -123,11 +126,17 @@ pub fn detour_node(v: &Value, depth: usize) -> Result<YNode, String> {
             YNode::Scalar(s, st)
         }
         Value::List(l) => YNode::Seq(
-            l.items.iter().map(|i| detour_node(i, depth + 1)).collect::<Result<_, _>>()?,
+            l.items
+                .iter()
+                .map(|i| detour_node(i, depth + 1))
+                .collect::<Result<_, _>>()?,
         ),
         Value::Map(m) => {
-            let entries: Vec<(String, Value)> =
-                m.read().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let entries: Vec<(String, Value)> = m
+                .read()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             let mut out = Vec::with_capacity(entries.len());
             for (k, v) in entries {
                 out.push((json_detour_string(&k)?, detour_node(&v, depth + 1)?));
@@ -146,6 +155,8 @@ pub struct Layout {
     pub width: Option<usize>,
     /// Sequences directly under a mapping key are not indented (v2).
     pub indentless_sequences: bool,
+    /// go-yaml v3's scalar analysis (tabs allow literal blocks).
+    pub v3: bool,
 }
 
 struct Ctx {
@@ -198,6 +209,7 @@ fn emit_node(w: &mut Writer, n: &YNode, ctx: Ctx, layout: Layout) {
 /// Emits one YAML document (no `---`), ending with a newline, as go-yaml's encoder does.
 pub fn emit_document(n: &YNode, layout: Layout) -> String {
     let mut w = Writer::new(layout.width);
+    w.v3_tabs = layout.v3;
     emit_node(&mut w, n, Ctx { mapping: false }, layout);
     // Document end: libyaml writes an indent at level 0, i.e. a final line break.
     w.indent = -1;
@@ -206,7 +218,11 @@ pub fn emit_document(n: &YNode, layout: Layout) -> String {
 }
 
 /// go-yaml v2's layout.
-pub const V2: Layout = Layout { width: Some(80), indentless_sequences: true };
+pub const V2: Layout = Layout {
+    width: Some(80),
+    indentless_sequences: true,
+    v3: false,
+};
 
 /// `sigs.k8s.io/yaml.Marshal(v)`: go-yaml v2's output after the JSON detour, including the
 /// final newline (Helm's `toYaml` then removes one trailing newline). Errors where Go's
@@ -225,7 +241,10 @@ mod tests {
     fn numbers_after_detour() {
         assert_eq!(detour_float(3.0).unwrap(), "3");
         assert_eq!(detour_float(1e6).unwrap(), "1000000");
-        assert_eq!(detour_float(12345678901234567890.0).unwrap(), "12345678901234567000");
+        assert_eq!(
+            detour_float(12345678901234567890.0).unwrap(),
+            "12345678901234567000"
+        );
         assert_eq!(detour_float(1e20).unwrap(), "1e+20");
         assert_eq!(detour_float(1234567.5).unwrap(), "1.2345675e+06");
         assert_eq!(detour_float(-0.0).unwrap(), "0");
@@ -238,7 +257,10 @@ mod tests {
         inner.insert("name".into(), Value::str("a"));
         inner.insert("v".into(), Value::Float(1.0));
         let mut m = Map::new();
-        m.insert("list".into(), Value::list(vec![Value::map(inner), Value::list(vec![])]));
+        m.insert(
+            "list".into(),
+            Value::list(vec![Value::map(inner), Value::list(vec![])]),
+        );
         m.insert("e".into(), Value::empty_map());
         let out = to_yaml(&Value::map(m)).unwrap();
         assert_eq!(out, "e: {}\nlist:\n- name: a\n  v: 1\n- []\n");

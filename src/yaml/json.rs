@@ -31,7 +31,11 @@ pub fn json_float(f: f64) -> String {
         return out;
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if f.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let (digits, exp) = crate::template::format::shortest_digits(f);
     let mut out = String::new();
@@ -47,7 +51,10 @@ pub fn base64_encode(b: &[u8]) -> String {
     const ALPHA: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(b.len().div_ceil(3) * 4);
     for chunk in b.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &x)| n | u32::from(x) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &x)| n | u32::from(x) << (16 - 8 * i));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(char::from(ALPHA[((n >> (18 - 6 * i)) & 63) as usize]));
@@ -140,8 +147,11 @@ impl Enc<'_> {
                 self.out.push(']');
             }
             Value::Map(m) => {
-                let entries: Vec<(String, Value)> =
-                    m.read().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                let entries: Vec<(String, Value)> = m
+                    .read()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
                 if entries.is_empty() {
                     self.out.push_str("{}");
                     return Ok(());
@@ -172,7 +182,11 @@ impl Enc<'_> {
 /// `json.Marshal` (`escape_html`) / `json.MarshalIndent(v, "", indent)`; errors are Go's
 /// (`json: unsupported value: NaN`).
 pub fn to_json(v: &Value, escape_html: bool, indent: Option<&str>) -> Result<String, String> {
-    let mut e = Enc { out: String::new(), escape_html, indent };
+    let mut e = Enc {
+        out: String::new(),
+        escape_html,
+        indent,
+    };
     e.value(v, 0)?;
     Ok(e.out)
 }

@@ -267,7 +267,10 @@ impl P<'_> {
                 self.digits();
             }
             Some(c) => {
-                return Err(syntax(format!("invalid character {} in numeric literal", quote_char(c))))
+                return Err(syntax(format!(
+                    "invalid character {} in numeric literal",
+                    quote_char(c)
+                )))
             }
         }
         if self.peek() == Some(b'.') {
@@ -337,11 +340,19 @@ impl P<'_> {
 /// the text is valid but a number did not fit a float64 (Go stores nil there and reports
 /// the first such error after decoding everything else).
 pub fn from_json_partial(text: &str) -> Result<(Value, Option<String>), JsonError> {
-    let mut p = P { b: text.as_bytes(), i: 0, depth: 0, type_err: None };
+    let mut p = P {
+        b: text.as_bytes(),
+        i: 0,
+        depth: 0,
+        type_err: None,
+    };
     let v = p.value()?;
     p.ws();
     if let Some(c) = p.peek() {
-        return Err(syntax(format!("invalid character {} after top-level value", quote_char(c))));
+        return Err(syntax(format!(
+            "invalid character {} after top-level value",
+            quote_char(c)
+        )));
     }
     Ok((v, p.type_err))
 }
@@ -361,8 +372,14 @@ mod tests {
     #[test]
     fn errors_match_go() {
         assert_eq!(from_json("").unwrap_err(), "unexpected end of JSON input");
-        assert_eq!(from_json("x").unwrap_err(), "invalid character 'x' looking for beginning of value");
-        assert_eq!(from_json("{\"a\": 1} x").unwrap_err(), "invalid character 'x' after top-level value");
+        assert_eq!(
+            from_json("x").unwrap_err(),
+            "invalid character 'x' looking for beginning of value"
+        );
+        assert_eq!(
+            from_json("{\"a\": 1} x").unwrap_err(),
+            "invalid character 'x' after top-level value"
+        );
         assert_eq!(
             from_json("{\"a\": tru}").unwrap_err(),
             "invalid character '}' in literal true (expecting 'e')"

@@ -62,7 +62,14 @@ pub fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, String> {
             },
             Event::Scalar(value, style, anchor, tag) => {
                 let plain = matches!(style, TScalarStyle::Plain);
-                Some((Rc::new(Node::Scalar { value, plain, tag: tag_string(tag) }), anchor))
+                Some((
+                    Rc::new(Node::Scalar {
+                        value,
+                        plain,
+                        tag: tag_string(tag),
+                    }),
+                    anchor,
+                ))
             }
             Event::SequenceStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
@@ -108,7 +115,10 @@ fn translate(e: &ScanError, text: &str) -> String {
     let line = e.marker().line(); // 1-based
     let (problem, scanner): (String, bool) = match info {
         "while parsing node, found unknown anchor" => {
-            return format!("unknown anchor '{}' referenced", alias_name_at(text, e.marker().index()));
+            return format!(
+                "unknown anchor '{}' referenced",
+                alias_name_at(text, e.marker().index())
+            );
         }
         i if i.starts_with("unexpected character")
             || i.contains("tab")
@@ -134,6 +144,12 @@ fn translate(e: &ScanError, text: &str) -> String {
             };
             (p.to_string(), !parser_err)
         }
+    };
+    // libyaml reports end-of-stream problems at the end of the input.
+    let line = if problem.ends_with("end of stream") {
+        text.matches('\n').count() + 1
+    } else {
+        line
     };
     let shown = if scanner {
         (line > 1).then_some(line)
@@ -161,8 +177,12 @@ mod tests {
 
     #[test]
     fn builds_tree_with_aliases() {
-        let n = parse_first_document("a: &x [1, 2]\nb: *x\n").unwrap().unwrap();
-        let Node::Map(items) = &*n else { panic!("not a map") };
+        let n = parse_first_document("a: &x [1, 2]\nb: *x\n")
+            .unwrap()
+            .unwrap();
+        let Node::Map(items) = &*n else {
+            panic!("not a map")
+        };
         assert_eq!(items.len(), 2);
         assert!(Rc::ptr_eq(&items[0].1, &items[1].1));
     }

@@ -9,7 +9,11 @@ use crate::template::value::Value;
 const MAX_DEPTH: usize = 10_000;
 
 /// go-yaml v3's layout as Helm configures it.
-pub const V3: Layout = Layout { width: None, indentless_sequences: false };
+pub const V3: Layout = Layout {
+    width: None,
+    indentless_sequences: false,
+    v3: true,
+};
 
 fn node(v: &Value, depth: usize) -> Result<YNode, String> {
     if depth > MAX_DEPTH {
@@ -23,7 +27,11 @@ fn node(v: &Value, depth: usize) -> Result<YNode, String> {
             if f.is_nan() {
                 ".nan".into()
             } else if f.is_infinite() {
-                if *f > 0.0 { ".inf".into() } else { "-.inf".into() }
+                if *f > 0.0 {
+                    ".inf".into()
+                } else {
+                    "-.inf".into()
+                }
             } else {
                 crate::template::format::format_float_g(*f)
             },
@@ -35,12 +43,18 @@ fn node(v: &Value, depth: usize) -> Result<YNode, String> {
             let st = string_style(&s);
             YNode::Scalar(s, st)
         }
-        Value::List(l) => {
-            YNode::Seq(l.items.iter().map(|i| node(i, depth + 1)).collect::<Result<_, _>>()?)
-        }
+        Value::List(l) => YNode::Seq(
+            l.items
+                .iter()
+                .map(|i| node(i, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
         Value::Map(m) => {
-            let entries: Vec<(String, Value)> =
-                m.read().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let entries: Vec<(String, Value)> = m
+                .read()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
             let mut out = Vec::with_capacity(entries.len());
             for (k, v) in entries {
                 out.push((k, node(&v, depth + 1)?));

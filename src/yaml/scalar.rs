@@ -51,7 +51,7 @@ fn is_blankz(c: Option<char>) -> bool {
     }
 }
 
-fn analyze(value: &str) -> Analysis {
+fn analyze(value: &str, v3_tabs: bool) -> Analysis {
     if value.is_empty() {
         return Analysis {
             multiline: false,
@@ -67,7 +67,7 @@ fn analyze(value: &str) -> Analysis {
         block_ind = true;
         flow_ind = true;
     }
-    let (mut line_breaks, mut special) = (false, false);
+    let (mut line_breaks, mut special, mut tabs) = (false, false, false);
     let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
         (false, false, false, false);
     let (mut break_space, mut space_break) = (false, false);
@@ -111,7 +111,9 @@ fn analyze(value: &str) -> Analysis {
                 _ => {}
             }
         }
-        if !is_printable(c) {
+        if v3_tabs && c == '\t' {
+            tabs = true;
+        } else if !is_printable(c) {
             special = true;
         }
         if c == ' ' {
@@ -148,6 +150,12 @@ fn analyze(value: &str) -> Analysis {
         a.block_allowed = false;
     }
     if break_space {
+        a.flow_plain_allowed = false;
+        a.block_plain_allowed = false;
+        a.single_quoted_allowed = false;
+    }
+    if tabs {
+        // go-yaml v3: tabs rule out plain and single quotes but still allow a literal block.
         a.flow_plain_allowed = false;
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
@@ -189,6 +197,8 @@ pub struct Writer {
     pub best_width: Option<usize>,
     /// Indent step.
     pub best_indent: i32,
+    /// go-yaml v3 analysis: a tab does not forbid block style.
+    pub v3_tabs: bool,
 }
 
 impl Writer {
@@ -203,6 +213,7 @@ impl Writer {
             indention: true,
             best_width,
             best_indent: 2,
+            v3_tabs: false,
         }
     }
 
@@ -273,15 +284,13 @@ impl Writer {
     /// Emits a scalar: picks the final style from the requested one and writes it, with the
     /// scalar's own indentation level pushed (libyaml `emit_scalar`).
     pub fn scalar(&mut self, value: &str, requested: Style, simple_key: bool) {
-        let a = analyze(value);
+        let a = analyze(value, self.v3_tabs);
         let mut style = requested;
         if simple_key && a.multiline {
             style = Style::Double;
         }
-        if style == Style::Plain {
-            if !a.block_plain_allowed || (value.is_empty() && simple_key) {
-                style = Style::Single;
-            }
+        if style == Style::Plain && (!a.block_plain_allowed || (value.is_empty() && simple_key)) {
+            style = Style::Single;
         }
         if style == Style::Single && !a.single_quoted_allowed {
             style = Style::Double;
@@ -489,7 +498,8 @@ mod tests {
     #[test]
     fn styles() {
         assert_eq!(emit("a: b", Style::Plain), "'a: b'");
-        assert_eq!(emit("it's #x", Style::Plain), "it's #x");
+        assert_eq!(emit("it's #x", Style::Plain), "'it''s #x'");
+        assert_eq!(emit("it's a#x", Style::Plain), "it's a#x");
         assert_eq!(emit("#x", Style::Plain), "'#x'");
         assert_eq!(emit("tab\there", Style::Plain), "\"tab\\there\"");
         assert_eq!(emit("e \u{1F600}", Style::Plain), "\"e \\U0001F600\"");
