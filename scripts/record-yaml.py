@@ -4,7 +4,7 @@
 Each case is a values text plus a pipeline: the template is `{{ SRC | f1 | f2 ... }}` where SRC is
 `.Values` (src "") or `.Values.<src>`. The Rust test (tests/yaml_cases.rs) loads the same values
 text with rudder's loader, runs the same registered functions, and compares bytes. Run from the
-repository root: python3 scripts/record-yaml.py [CASE,CASE...]
+repository root: python3 scripts/record-yaml.py [CASE,CASE... | --missing]
 """
 import json, os, subprocess, sys
 from concurrent.futures import ThreadPoolExecutor
@@ -217,6 +217,52 @@ for i, s in enumerate(['a = 1\nb = "x"\n[c]\nd = 1.5\ne = [1, 2]\n', 'a = ', '[[
     S('fromtoml_%d' % i, s, ['fromToml'])
     S('fromtomlj_%d' % i, s, ['fromToml', 'toJson'])
 
+# --- more loader edge cases --------------------------------------------------------------------
+LOAD = ['a: 1\n---\nb: [', '\tx: 1\n', 'a:\n  b: 1\n\tc: 2\n', 'a: |\n  x\n\ty\n', 'a: |\n\tx\n',
+        'a: "x\n\ty"\n', 'a: b\n\tc\n', 'a: [1,\n\t2]\n', 'a:  \t1\n', 'a: 1 \t\n', 'a: x\u0085y\n',
+        'a: !!int abc\n', 'a: !!float abc\n', 'a: !!bool 1\n', 'a: !!binary "%%%"\n', 'a: !!timestamp 2020-01-01\n',
+        'a: !custom x\n', 'a: ! 12\n', 'a: !!str\n  12\n', '<<: {x: 1}\ny: 2\n', 'a: {<<: [1]}\n',
+        'a: &x 1\nb: {<<: *x}\n', 'a: &a {x: 1}\nb: &a {y: 2}\nc: *a\n', '? [a]\n: 1\n', '? a\n: 1\n',
+        'a: 0x_1F\n', 'a: +0x10\n', 'a: .5e3\n', 'a: 1e+400\n', 'a: 1e-400\n', 'a: 0o\n', 'a: -0b11\n',
+        'a: 0B11\n', 'a: 0O17\n', 'a: 0X1f\n', 'a: 1_0.5\n', 'a: 2020-02-30\n', 'a: 2020-1-5\n',
+        'a: 2020-01-01 10:20:30\n', 'a: 2020-01-01t10:20:30Z\n', 'a: 2020-01-01T10:20:30.5+02:00\n',
+        'a: 9223372036854775807\n', 'a: 9223372036854775808\n', 'a: -9223372036854775809\n', 'a: 0.1e1\n',
+        'a: 1.5.5\n', 'a: 1,000\n', 'a: 12:30:45\n', 'a: +.inf\n', 'a: .Inf\n', 'a: -.INF\n', 'a: .NaN\n',
+        '- a\nb: 1\n', 'a:\n- b\n c\n', 'a: [b, c\nd: 1\n', 'a: {b: 1\n', 'a: \'x\n', 'a: b\n  c: d\n',
+        'a: "\\q"\n', 'a: - b\n', '%YAML 1.1\n---\na: 1\n', 'a: 1\n...\nb: 2\n', '--- 1\n', '--- [1]\n',
+        'a: *\n', '&a\n', 'a: b # c\n', 'a: b#c\n', 'key with spaces: 1\n', '"a\\nb": 1\n',
+        'a: >-\n  x\n   y\n  z\n', 'a: |2\n   x\n', 'a: |\n  x\n# c\n', 'a:\n  - 1\n  -   - 2\n', 'a: [[1, 2], {b: [3]}]\n',
+        'a: {b: {c: {}}}\n', '1: 2\n"1": 3\n', 'true: 1\n"true": 2\n', 'null: 1\n', '~: 1\n', '.inf: 1\n', '.nan: 1\n',
+        '0.1: a\n', '1e300: a\n', '12345678901234567890: a\n', '123456789: a\n', '2020-01-01: a\n', '[1]: a\n']
+for i, v in enumerate(LOAD):
+    Y('load_%03d' % i, v)
+    Y('loadj_%03d' % i, v, ['toJson'])
+# --- more emitter cases --------------------------------------------------------------------------
+EMIT = ['a\nb', ' a\nb', 'a\n b', 'a \nb', 'a\n\nb\n', 'a\n\n', '\n\na', 'a\r\n', 'a\u2028b\nc',
+        'x' * 200, ('word ' * 40).strip(), '"' + 'q ' * 50 + '"', "it's " * 30, 'é ' * 60, 'a' * 80 + ' : b',
+        '- ' + 'x ' * 50, '#' + ' y' * 50, 'ends with colon:', 'a\tb c ' * 15, ' ' + 'x ' * 45,
+        'ab ' * 26 + ' c', 'ab ' * 26 + '  c', 'k: ' * 30]
+for i, s in enumerate(EMIT):
+    S('emit_%02d' % i, s.encode().decode('unicode_escape') if '\\' in s else s, ['toYaml'])
+    case('emitk_%02d' % i, 'outer:\n  list:\n  - key: ' + yq(s.encode().decode('unicode_escape') if '\\' in s else s) + '\n', ['toYaml'])
+    case('emitp_%02d' % i, 'k: ' + yq(s.encode().decode('unicode_escape') if '\\' in s else s) + '\n', ['toYamlPretty'])
+for i, k in enumerate(['a: b', '#k', 'yes', '1', '', 'x' * 129, 'x' * 128, 'multi\nline', 'tab\tkey', ' lead', 'é',
+                       '😀', '-', 'a' * 100 + ' ' + 'b' * 10, '[k]', "'q'", 'null', '~']):
+    kk = k.encode().decode('unicode_escape') if '\\' in k else k
+    case('key_style_%02d' % i, yq(kk) + ': v\n', ['toYaml'])
+    case('key_stylep_%02d' % i, yq(kk) + ': v\n', ['toYamlPretty'])
+    case('key_stylej_%02d' % i, yq(kk) + ': v\n', ['toJson'])
+Y('pretty_deep', 'a:\n  b:\n  - c: [1, [2, 3], {}]\n    d: {e: [], f: [{g: h}]}\n', P)
+Y('pretty_literal_keep', 'a: "x\\n\\n"\nb: "\\nx"\nc: " x\\ny"\n', P)
+Y('pretty_long', 'a: ' + yq('word ' * 40) + '\n', P)
+Y('yaml_deep', 'a:\n  b:\n  - c: [1, [2, 3], {}]\n    d: {e: [], f: [{g: h}]}\n  - - - x\n')
+case('tojson_str_top', 's: "x"\n', ['toJson'], 's')
+case('tojson_list_top', 'l: [1, "<"]\n', ['toPrettyJson'], 'l')
+case('toml_top_list', 'l: [1]\n', ['toToml'], 'l')
+case('toml_top_str', 'l: x\n', ['toToml'], 'l')
+Y('toml_inline_mixed', 'a: [{b: 1}, 2]\nc: [[1, 2], [3]]\nd: []\ne: {}\n', T)
+Y('toml_key_empty', '"": 1\nb: {"": 2}\n', T)
+
 
 def run(c):
     src = '.Values' + ('.' + c['src'] if c['src'] else '')
@@ -232,6 +278,11 @@ def run(c):
 
 def main():
     only = set(sys.argv[1].split(',')) if len(sys.argv) > 1 else None
+    if only == {'--missing'}:
+        # Record only cases not yet in the file.
+        with open(OUT) as f:
+            have = {r['name'] for r in json.load(f)}
+        only = {c['name'] for c in CASES} - have
     names = [c['name'] for c in CASES]
     dup = {n for n in names if names.count(n) > 1}
     if dup:

@@ -333,12 +333,23 @@ fn to_value(v: GoVal) -> Result<Value, String> {
                 let key = match &k {
                     GoVal::Str(s) => s.clone(),
                     GoVal::Int(i) => i.to_string(),
-                    GoVal::Uint(u) => u.to_string(),
-                    GoVal::Float(f) => format_float32_g(*f),
+                    GoVal::Float(f) => match format_float32_g(*f).as_str() {
+                        "+Inf" => ".inf".into(),
+                        "-Inf" => "-.inf".into(),
+                        "NaN" => ".nan".into(),
+                        s => s.to_string(),
+                    },
                     GoVal::Bool(b) => b.to_string(),
                     GoVal::Nil => {
                         return Err(format!(
                             "unsupported map key of type: %!s(<nil>), key: <nil>, value: {}",
+                            go_sharp_v(&v)
+                        ))
+                    }
+                    GoVal::Uint(_) => {
+                        return Err(format!(
+                            "unsupported map key of type: uint64, key: {}, value: {}",
+                            go_sharp_v(&k),
                             go_sharp_v(&v)
                         ))
                     }

@@ -203,7 +203,10 @@ pub fn to_toml(v: &Value) -> Result<String, String> {
         other => other.clone(),
     };
     let Value::Map(m) = data else {
-        return Err("toml: top-level values must be Go maps or structs".into());
+        // BurntSushi encodes a non-table top level as a bare value.
+        let mut e = Enc { out: String::new() };
+        e.element(&data, 0)?;
+        return Ok(e.out);
     };
     let m = m.read().clone();
     let mut e = Enc { out: String::new() };
