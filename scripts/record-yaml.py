@@ -134,6 +134,8 @@ STRS = ['yes', 'no', 'on', 'off', 'y', 'n', 'Y', 'NO', 'Off', 'true', 'True', 'T
 for i, s in enumerate(STRS):
     S('str_%03d' % i, s, ['toYaml'])
     case('strmap_%03d' % i, 'k: ' + yq(s) + '\n', ['toYaml'])
+    case('strpretty_%03d' % i, 'k: ' + yq(s) + '\n', ['toYamlPretty'])
+    case('strjson_%03d' % i, 'k: ' + yq(s) + '\n', ['toRawJson'])
 # --- folding at 80 columns ---------------------------------------------------------------------
 words = ' '.join(c * 4 for c in 'abcdefghijklmnopqrst')
 S('fold_top', words, ['toYaml'])
