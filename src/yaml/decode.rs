@@ -10,9 +10,22 @@ use crate::template::value::{Map, Value};
 use std::collections::HashMap;
 use std::rc::Rc;
 
-/// Upper bound on decoded nodes, so alias bombs ("billion laughs") fail instead of exhausting
-/// memory. Real values files stay far below it.
-const MAX_DECODED_NODES: usize = 2_000_000;
+/// go-yaml v2's alias expansion limits: up to 400k decode operations 99% may come from
+/// aliases, scaling down to 10% at 4M, so alias bombs ("billion laughs") fail early.
+const ALIAS_RATIO_LOW: usize = 400_000;
+const ALIAS_RATIO_HIGH: usize = 4_000_000;
+
+fn allowed_alias_ratio(decode_count: usize) -> f64 {
+    if decode_count <= ALIAS_RATIO_LOW {
+        0.99
+    } else if decode_count >= ALIAS_RATIO_HIGH {
+        0.10
+    } else {
+        0.99 - 0.89
+            * ((decode_count - ALIAS_RATIO_LOW) as f64
+                / (ALIAS_RATIO_HIGH - ALIAS_RATIO_LOW) as f64)
+    }
+}
 
 /// A value as go-yaml v2 decodes it into `interface{}`.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,18 +49,39 @@ pub enum GoVal {
 }
 
 struct Decoder {
-    count: usize,
+    decode_count: usize,
+    alias_count: usize,
+    alias_depth: usize,
 }
 
 const TAG_PREFIX: &str = "tag:yaml.org,2002:";
 
 impl Decoder {
-    fn node(&mut self, n: &Rc<Node>) -> Result<GoVal, String> {
-        self.count += 1;
-        if self.count > MAX_DECODED_NODES {
+    /// go-yaml's per-node accounting in `decoder.unmarshal`.
+    fn visit(&mut self) -> Result<(), String> {
+        self.decode_count += 1;
+        if self.alias_depth > 0 {
+            self.alias_count += 1;
+        }
+        if self.alias_count > 100
+            && self.decode_count > 1000
+            && self.alias_count as f64 / self.decode_count as f64
+                > allowed_alias_ratio(self.decode_count)
+        {
             return Err("yaml: document contains excessive aliasing".into());
         }
+        Ok(())
+    }
+
+    fn node(&mut self, n: &Rc<Node>) -> Result<GoVal, String> {
+        self.visit()?;
         match &**n {
+            Node::Alias(target) => {
+                self.alias_depth += 1;
+                let v = self.node(target);
+                self.alias_depth -= 1;
+                v
+            }
             Node::Scalar { value, plain, tag } => scalar(value, *plain, tag.as_deref()),
             Node::Seq(items) => Ok(GoVal::Seq(
                 items
@@ -84,23 +118,39 @@ impl Decoder {
     }
 
     fn merge(&mut self, v: &Rc<Node>, out: &mut OrderedMap) -> Result<(), String> {
-        const WANT_MAP: &str = "yaml: map merge requires map or sequence of maps as the value";
         match &**v {
-            Node::Map(items) => self.mapping(items, out),
+            Node::Map(_) | Node::Alias(_) => self.merge_one(v, out),
             Node::Seq(seq) => {
                 // Earlier maps take precedence, so merge them last.
                 for item in seq.iter().rev() {
-                    match &**item {
-                        Node::Map(items) => self.mapping(items, out)?,
-                        _ => return Err(WANT_MAP.into()),
-                    }
+                    self.merge_one(item, out)?;
                 }
                 Ok(())
             }
             Node::Scalar { .. } => Err(WANT_MAP.into()),
         }
     }
+
+    /// Merges one mapping (or alias of one) into `out`, counting nodes like go-yaml.
+    fn merge_one(&mut self, n: &Rc<Node>, out: &mut OrderedMap) -> Result<(), String> {
+        self.visit()?;
+        match &**n {
+            Node::Map(items) => self.mapping(items, out),
+            Node::Alias(target) => match &**target {
+                Node::Map(items) => {
+                    self.alias_depth += 1;
+                    let r = self.visit().and_then(|()| self.mapping(items, out));
+                    self.alias_depth -= 1;
+                    r
+                }
+                _ => Err(WANT_MAP.into()),
+            },
+            _ => Err(WANT_MAP.into()),
+        }
+    }
 }
+
+const WANT_MAP: &str = "yaml: map merge requires map or sequence of maps as the value";
 
 fn is_merge(n: &Node) -> bool {
     match n {
@@ -381,7 +431,12 @@ pub fn decode_document(root: Option<Rc<Node>>) -> Result<Value, String> {
     let Some(root) = root else {
         return Ok(Value::Nil);
     };
-    let mut d = Decoder { count: 0 };
+    // The document node itself counts as one decode operation.
+    let mut d = Decoder {
+        decode_count: 1,
+        alias_count: 0,
+        alias_depth: 0,
+    };
     let go = d
         .node(&root)
         .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
@@ -400,6 +455,35 @@ mod tests {
         assert_eq!(format_float32_g(1e3), "1000");
         assert_eq!(format_float32_g(1e20), "1e+20");
         assert_eq!(format_float32_g(1.5), "1.5");
+    }
+
+    #[test]
+    fn alias_bomb_fails_fast() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let root = super::super::load::parse_first_document(&text).unwrap();
+        let err = decode_document(root).unwrap_err();
+        assert!(err.contains("excessive aliasing"), "{err}");
+    }
+
+    #[test]
+    fn merge_keys_in_order() {
+        let root = super::super::load::parse_first_document(
+            "a: &a {x: 1, w: 1}\nb: &b {w: 2, z: 2}\nc:\n  x: 0\n  <<: [*a, *b]\n",
+        )
+        .unwrap();
+        let v = decode_document(root).unwrap();
+        let c = v.as_map().unwrap().get("c").unwrap();
+        let c = c.as_map().unwrap();
+        // Merged after `x: 0`, so the merge wins; *a wins over *b for w (`y` would be the key "true").
+        assert!(matches!(c.get("x"), Some(Value::Float(f)) if f == 1.0));
+        assert!(matches!(c.get("w"), Some(Value::Float(f)) if f == 1.0));
+        assert!(matches!(c.get("z"), Some(Value::Float(f)) if f == 2.0));
     }
 
     #[test]

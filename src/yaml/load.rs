@@ -30,6 +30,9 @@ pub enum Node {
     Seq(Vec<Rc<Node>>),
     /// A mapping in document order.
     Map(Vec<(Rc<Node>, Rc<Node>)>),
+    /// An alias to an earlier anchored node (kept distinct so the decoder can limit
+    /// alias expansion the way go-yaml does).
+    Alias(Rc<Node>),
 }
 
 enum Frame {
@@ -132,7 +135,7 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, ScanError> {
             Event::DocumentEnd => return Ok(root),
             Event::Nothing | Event::StreamStart | Event::DocumentStart => None,
             Event::Alias(id) => match anchors.get(&id) {
-                Some(n) => Some((n.clone(), 0)),
+                Some(n) => Some((Rc::new(Node::Alias(n.clone())), 0)),
                 None => return Err(unknown_anchor(mark)),
             },
             Event::Scalar(value, style, anchor, tag) => {
@@ -304,7 +307,10 @@ mod tests {
             panic!("not a map")
         };
         assert_eq!(items.len(), 2);
-        assert!(Rc::ptr_eq(&items[0].1, &items[1].1));
+        let Node::Alias(target) = &*items[1].1 else {
+            panic!("not an alias")
+        };
+        assert!(Rc::ptr_eq(&items[0].1, target));
     }
 
     #[test]
