@@ -1,0 +1,148 @@
+//! go-yaml's "natural" map key order (`sorter.go` `keyList.Less`) for string keys: letters
+//! compare by code point, a non-letter sorts before a letter, and digit runs compare as
+//! numbers (`a2` < `a10`, `_x` < `1x`).
+
+use std::cmp::Ordering;
+
+fn is_letter(c: char) -> bool {
+    c.is_alphabetic()
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || (!c.is_ascii() && c.is_numeric())
+}
+
+/// go-yaml v2's `keyList.Less` for two string keys.
+pub fn natural_less(a: &str, b: &str) -> bool {
+    let ar: Vec<char> = a.chars().collect();
+    let br: Vec<char> = b.chars().collect();
+    for i in 0..ar.len().min(br.len()) {
+        let (ac, bc) = (ar[i], br[i]);
+        if ac == bc {
+            continue;
+        }
+        let (al, bl) = (is_letter(ac), is_letter(bc));
+        if al && bl {
+            return ac < bc;
+        }
+        if al || bl {
+            return bl;
+        }
+        let (mut an, mut bn): (i64, i64) = (0, 0);
+        if ac == '0' || bc == '0' {
+            // A zero continuing a number that has a non-zero digit before it counts as part
+            // of that number (go-yaml seeds both accumulators with 1).
+            let mut j = i;
+            while j > 0 && is_digit(ar[j - 1]) {
+                j -= 1;
+                if ar[j] != '0' {
+                    an = 1;
+                    bn = 1;
+                    break;
+                }
+            }
+        }
+        let mut ai = i;
+        while ai < ar.len() && is_digit(ar[ai]) {
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(ar[ai] as u32).wrapping_sub('0' as i64));
+            ai += 1;
+        }
+        let mut bi = i;
+        while bi < br.len() && is_digit(br[bi]) {
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(br[bi] as u32).wrapping_sub('0' as i64));
+            bi += 1;
+        }
+        if an != bn {
+            return an < bn;
+        }
+        if ai != bi {
+            return ai < bi;
+        }
+        return ac < bc;
+    }
+    ar.len() < br.len()
+}
+
+/// Sorts keys in go-yaml order. A merge sort driven only by `less`, so an inconsistent
+/// comparison can never panic (std's sort may panic on a non-total order).
+pub fn sort_keys<T, F: Fn(&T) -> &str>(items: &mut Vec<T>, key: F) {
+    let n = items.len();
+    if n < 2 {
+        return;
+    }
+    let mut v: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut buf = order.clone();
+    let mut width = 1;
+    while width < n {
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j, mut k) = (start, mid, start);
+            while i < mid && j < end {
+                let take_right = match (&v[order[j]], &v[order[i]]) {
+                    (Some(r), Some(l)) => natural_less(key(r), key(l)),
+                    _ => false,
+                };
+                if take_right {
+                    buf[k] = order[j];
+                    j += 1;
+                } else {
+                    buf[k] = order[i];
+                    i += 1;
+                }
+                k += 1;
+            }
+            while i < mid {
+                buf[k] = order[i];
+                i += 1;
+                k += 1;
+            }
+            while j < end {
+                buf[k] = order[j];
+                j += 1;
+                k += 1;
+            }
+            start = end;
+        }
+        std::mem::swap(&mut order, &mut buf);
+        width *= 2;
+    }
+    for idx in order {
+        if let Some(item) = v.get_mut(idx).and_then(Option::take) {
+            items.push(item);
+        }
+    }
+}
+
+/// An `Ordering` view of [`natural_less`].
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    if natural_less(a, b) {
+        Ordering::Less
+    } else if natural_less(b, a) {
+        Ordering::Greater
+    } else {
+        Ordering::Equal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_order() {
+        let want = [
+            "_x", "1x", "B", "Z", "a", "a-b", "a.b", "a_b", "a0", "a1", "a01", "a001", "a2", "a10",
+            "ab", "x1y9", "x1y10", "é",
+        ];
+        let mut keys: Vec<String> = want.iter().rev().map(|s| s.to_string()).collect();
+        sort_keys(&mut keys, |s| s.as_str());
+        assert_eq!(keys, want);
+    }
+}
