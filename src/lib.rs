@@ -8,5 +8,6 @@
 
 pub mod cli;
 pub mod funcs;
+pub mod semver;
 pub mod template;
 pub mod yaml;

@@ -11,6 +11,10 @@ pub mod dates;
 pub mod defaults;
 pub mod dicts;
 pub mod encoding;
+pub mod goduration;
+pub mod golayout;
+pub mod golayout_parse;
+pub mod gotime;
 pub mod lists;
 pub mod math;
 pub mod paths;
@@ -20,6 +24,8 @@ pub mod regex;
 pub mod semver;
 pub mod serial;
 pub mod strings;
+#[cfg(test)]
+mod time_cases;
 
 /// Every Sprig function plus Helm's data functions (everything except the ones that need the
 /// engine: `include`, `tpl`, `required`, `fail`, `lookup`, which the renderer adds).
