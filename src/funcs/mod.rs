@@ -6,7 +6,10 @@
 use crate::template::FuncMap;
 
 pub mod cast;
+pub mod certs;
 pub mod crypto;
+#[cfg(test)]
+mod crypto_tests;
 pub mod dates;
 pub mod defaults;
 pub mod dicts;
@@ -15,6 +18,7 @@ pub mod goduration;
 pub mod golayout;
 pub mod golayout_parse;
 pub mod gotime;
+pub mod keys;
 pub mod lists;
 pub mod math;
 pub mod paths;
