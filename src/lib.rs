@@ -9,5 +9,6 @@
 //pub mod chart;
 pub mod cli;
 pub mod funcs;
+pub mod semver;
 pub mod template;
 pub mod yaml;

@@ -6,12 +6,20 @@
 use crate::template::FuncMap;
 
 pub mod cast;
+pub mod certs;
 pub mod crypto;
+#[cfg(test)]
+mod crypto_tests;
 pub mod dates;
 pub mod defaults;
 pub mod dicts;
 pub mod encoding;
 pub mod helm;
+pub mod goduration;
+pub mod golayout;
+pub mod golayout_parse;
+pub mod gotime;
+pub mod keys;
 pub mod lists;
 pub mod math;
 pub mod paths;
@@ -21,6 +29,8 @@ pub mod regex;
 pub mod semver;
 pub mod serial;
 pub mod strings;
+#[cfg(test)]
+mod time_cases;
 
 /// Every function a Helm 3.17 template can call (Go's builtins sit underneath, in the engine).
 pub fn helm_funcs() -> FuncMap {

@@ -1,0 +1,685 @@
+//! Go's `time.Time` as templates see it: an instant (Unix seconds + nanoseconds) with a
+//! location, civil-calendar conversion, time zones (the process's `Local` from `TZ`, IANA zones
+//! from a bundled tzdb, fixed zones made by parsing) and the template object with Go's methods.
+
+use super::goduration::{format_duration, DurationObj};
+use super::golayout;
+use crate::template::{Member, Object, Value};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use std::any::Any;
+use std::sync::{Arc, OnceLock};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// Where a time is displayed (Go's `*time.Location`).
+#[derive(Clone, Debug)]
+pub enum Loc {
+    /// `time.UTC` (also the zero time's location).
+    Utc,
+    /// `time.Local`: the zone named by `TZ` (or the system zone), printed as `Local`.
+    Local,
+    /// A zone from the tz database (`time.LoadLocation`).
+    Zone(TimeZone),
+    /// `time.FixedZone(name, offset)` (created when parsing a numeric offset).
+    Fixed {
+        /// Abbreviation printed by `MST` (may be empty).
+        name: String,
+        /// Seconds east of UTC.
+        offset: i32,
+    },
+}
+
+thread_local! {
+    /// A per-thread replacement for `Local` (tests, or a renderer emulating another `TZ`).
+    static LOCAL_OVERRIDE: std::cell::RefCell<Option<TimeZone>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with `Local` meaning `tz` on this thread (as if helm ran with that `TZ`).
+pub fn with_local_zone<R>(tz: TimeZone, f: impl FnOnce() -> R) -> R {
+    let prev = LOCAL_OVERRIDE.with(|o| o.replace(Some(tz)));
+    let r = f();
+    LOCAL_OVERRIDE.with(|o| *o.borrow_mut() = prev);
+    r
+}
+
+fn current_local() -> TimeZone {
+    LOCAL_OVERRIDE
+        .with(|o| o.borrow().clone())
+        .unwrap_or_else(|| local_zone().clone())
+}
+
+/// The process-wide `Local` zone: `TZ` unset → the system zone, `TZ=""` → UTC, `TZ=name` →
+/// that zone (unknown names → UTC), as Go initialises `time.Local`.
+pub fn local_zone() -> &'static TimeZone {
+    static LOCAL: OnceLock<TimeZone> = OnceLock::new();
+    LOCAL.get_or_init(|| match std::env::var("TZ") {
+        Ok(name) => {
+            let name = name.strip_prefix(':').unwrap_or(&name);
+            if name.is_empty() || name == "UTC" {
+                TimeZone::UTC
+            } else {
+                load_zone(name).unwrap_or(TimeZone::UTC)
+            }
+        }
+        Err(_) => TimeZone::try_system().unwrap_or(TimeZone::UTC),
+    })
+}
+
+/// Looks up an IANA zone by its exact (case-sensitive, as on Go's file system) name.
+pub fn load_zone(name: &str) -> Option<TimeZone> {
+    let tz = TimeZone::get(name).ok()?;
+    (tz.iana_name() == Some(name)).then_some(tz)
+}
+
+/// Go's `time.LoadLocation`: `""`/`UTC` → UTC, `Local` → Local, else the tz database.
+pub fn load_location(name: &str) -> Option<Loc> {
+    match name {
+        "" | "UTC" => Some(Loc::Utc),
+        "Local" => Some(Loc::Local),
+        _ => load_zone(name).map(Loc::Zone),
+    }
+}
+
+fn zone_info(tz: &TimeZone, unix: i64) -> (String, i32) {
+    let ts = Timestamp::from_second(unix.clamp(-377_705_116_800, 253_402_207_200))
+        .unwrap_or(Timestamp::UNIX_EPOCH);
+    let info = tz.to_offset_info(ts);
+    (info.abbreviation().to_string(), info.offset().seconds())
+}
+
+impl Loc {
+    /// The zone abbreviation and offset (seconds east) in effect at `unix`.
+    pub fn lookup(&self, unix: i64) -> (String, i32) {
+        match self {
+            Loc::Utc => ("UTC".into(), 0),
+            Loc::Local => zone_info(&current_local(), unix),
+            Loc::Zone(tz) => zone_info(tz, unix),
+            Loc::Fixed { name, offset } => (name.clone(), *offset),
+        }
+    }
+
+    /// Go's `Location.String()`.
+    pub fn name(&self) -> String {
+        match self {
+            Loc::Utc => "UTC".into(),
+            Loc::Local => "Local".into(),
+            Loc::Zone(tz) => tz.iana_name().unwrap_or("UTC").into(),
+            Loc::Fixed { name, .. } => name.clone(),
+        }
+    }
+
+    /// Go's `Location.lookupName`: the offset of abbreviation `name` around `unix`, if the zone
+    /// uses that abbreviation then.
+    pub fn lookup_name(&self, name: &str, unix: i64) -> Option<i32> {
+        // Go scans the zone's table of (abbreviation, offset) pairs; sample the year around
+        // the date to find the pairs this zone uses.
+        let mut zones: Vec<(String, i32)> = Vec::new();
+        for k in -13..=13 {
+            let z = self.lookup(unix + k * 86_400 * 14);
+            if !zones.contains(&z) {
+                zones.push(z);
+            }
+        }
+        let named = || zones.iter().filter(|(n, _)| n == name);
+        // Prefer a zone with that name actually in effect at the time, else any with the name.
+        named()
+            .find(|(n, off)| self.lookup(unix - i64::from(*off)).0 == *n)
+            .or_else(|| named().next())
+            .map(|(_, off)| *off)
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The civil date of a day count since 1970-01-01: (year, month 1-12, day 1-31).
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Whether `y` is a Gregorian leap year.
+pub fn is_leap(y: i64) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+}
+
+/// Days in month `m` (1-12) of year `y`.
+pub fn days_in(m: i64, y: i64) -> i64 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// The broken-down civil fields of a time in its location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Civil {
+    /// Year.
+    pub year: i64,
+    /// Month 1-12.
+    pub month: i64,
+    /// Day of month 1-31.
+    pub day: i64,
+    /// Hour 0-23.
+    pub hour: i64,
+    /// Minute 0-59.
+    pub min: i64,
+    /// Second 0-59.
+    pub sec: i64,
+    /// Nanoseconds.
+    pub nsec: i64,
+    /// Day of week, 0 = Sunday.
+    pub weekday: i64,
+    /// Day of year, 1-366.
+    pub yday: i64,
+    /// Zone abbreviation.
+    pub zone: String,
+    /// Offset in seconds east of UTC.
+    pub offset: i32,
+}
+
+/// English month names (Go's `longMonthNames`).
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+/// English day names, Sunday first (Go's `longDayNames`).
+pub const DAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+
+/// A Go `time.Time`.
+#[derive(Clone, Debug)]
+pub struct GoTime {
+    /// Seconds since the Unix epoch.
+    pub unix: i64,
+    /// Nanoseconds within the second, 0..1e9.
+    pub nsec: i64,
+    /// Display location.
+    pub loc: Loc,
+    /// Monotonic clock reading in nanoseconds since process start (only `now` has one; Go
+    /// prints it as ` m=+0.001234567`).
+    pub mono: Option<i64>,
+}
+
+fn process_start() -> &'static Instant {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now)
+}
+
+impl GoTime {
+    /// Go's zero `time.Time{}` (`0001-01-01 00:00:00 +0000 UTC`).
+    pub fn zero() -> GoTime {
+        GoTime {
+            unix: days_from_civil(1, 1, 1) * 86_400,
+            nsec: 0,
+            loc: Loc::Utc,
+            mono: None,
+        }
+    }
+
+    /// `time.Now()` in Local, with a monotonic reading.
+    pub fn now() -> GoTime {
+        let start = process_start();
+        let d = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let mono = i64::try_from(start.elapsed().as_nanos()).unwrap_or(i64::MAX);
+        GoTime {
+            unix: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            nsec: i64::from(d.subsec_nanos()),
+            loc: Loc::Local,
+            mono: Some(mono),
+        }
+    }
+
+    /// `time.Unix(sec, 0)` (Local).
+    pub fn from_unix(sec: i64) -> GoTime {
+        GoTime {
+            unix: sec,
+            nsec: 0,
+            loc: Loc::Local,
+            mono: None,
+        }
+    }
+
+    /// `time.Date(...)` in `loc`, normalising out-of-range fields like Go.
+    #[allow(clippy::too_many_arguments)]
+    pub fn date(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64, ns: i64, loc: Loc) -> GoTime {
+        // Normalise month, then carry nanoseconds/seconds/minutes/hours into days.
+        let m0 = mo - 1;
+        let y = y + m0.div_euclid(12);
+        let mo = m0.rem_euclid(12) + 1;
+        let s = s + ns.div_euclid(1_000_000_000);
+        let ns = ns.rem_euclid(1_000_000_000);
+        let secs_of_day = h * 3600 + mi * 60 + s;
+        let days = days_from_civil(y, mo, 1) + (d - 1);
+        let local = days * 86_400 + secs_of_day;
+        // Go: guess the offset at the local reading, then re-check at the corrected instant.
+        let (_, off1) = loc.lookup(local);
+        let mut unix = local - i64::from(off1);
+        let (_, off2) = loc.lookup(unix);
+        if off2 != off1 {
+            unix = local - i64::from(off2);
+        }
+        GoTime {
+            unix,
+            nsec: ns,
+            loc,
+            mono: None,
+        }
+    }
+
+    /// The civil fields in this time's location.
+    pub fn civil(&self) -> Civil {
+        let (zone, offset) = self.loc.lookup(self.unix);
+        let local = self.unix + i64::from(offset);
+        let days = local.div_euclid(86_400);
+        let sod = local.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        Civil {
+            year,
+            month,
+            day,
+            hour: sod / 3600,
+            min: sod % 3600 / 60,
+            sec: sod % 60,
+            nsec: self.nsec,
+            weekday: (days + 4).rem_euclid(7),
+            yday: days - days_from_civil(year, 1, 1) + 1,
+            zone,
+            offset,
+        }
+    }
+
+    /// `t.In(loc)` (drops the monotonic reading, as Go does).
+    pub fn in_loc(&self, loc: Loc) -> GoTime {
+        GoTime {
+            unix: self.unix,
+            nsec: self.nsec,
+            loc,
+            mono: None,
+        }
+    }
+
+    /// `t.Add(d)`.
+    pub fn add(&self, d: i64) -> GoTime {
+        let total = i128::from(self.nsec) + i128::from(d % 1_000_000_000);
+        let mut unix = self.unix.wrapping_add(d / 1_000_000_000);
+        let mut nsec = total as i64;
+        if nsec >= 1_000_000_000 {
+            unix = unix.wrapping_add(1);
+            nsec -= 1_000_000_000;
+        } else if nsec < 0 {
+            unix = unix.wrapping_sub(1);
+            nsec += 1_000_000_000;
+        }
+        GoTime {
+            unix,
+            nsec,
+            loc: self.loc.clone(),
+            mono: self.mono.map(|m| m.wrapping_add(d)),
+        }
+    }
+
+    /// `t.Sub(u)` in nanoseconds, saturating like Go.
+    pub fn sub(&self, u: &GoTime) -> i64 {
+        if let (Some(a), Some(b)) = (self.mono, u.mono) {
+            return a.saturating_sub(b);
+        }
+        let ns = i128::from(self.unix - u.unix) * 1_000_000_000 + i128::from(self.nsec - u.nsec);
+        ns.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
+    }
+
+    /// `time.Since(t)`.
+    pub fn since(&self) -> i64 {
+        GoTime::now().sub(self)
+    }
+
+    /// Go's `String()`: `2006-01-02 15:04:05.999999999 -0700 MST` plus ` m=±s.nnnnnnnnn`.
+    pub fn go_string(&self) -> String {
+        let mut s = golayout::format(self, "2006-01-02 15:04:05.999999999 -0700 MST");
+        if let Some(m) = self.mono {
+            let sign = if m < 0 { '-' } else { '+' };
+            let a = m.unsigned_abs();
+            s.push_str(&format!(
+                " m={sign}{}.{:09}",
+                a / 1_000_000_000,
+                a % 1_000_000_000
+            ));
+        }
+        s
+    }
+
+    /// The instant as nanoseconds since the epoch (Go's `UnixNano`, wrapping on overflow).
+    pub fn unix_nano(&self) -> i64 {
+        self.unix
+            .wrapping_mul(1_000_000_000)
+            .wrapping_add(self.nsec)
+    }
+
+    /// Whether this is the zero time.
+    pub fn is_zero(&self) -> bool {
+        self.unix == GoTime::zero().unix && self.nsec == 0
+    }
+
+    /// Wraps into a template value.
+    pub fn into_value(self) -> Value {
+        Value::Object(Arc::new(TimeObj(self)))
+    }
+
+    /// Extracts a time from a template value holding a `time.Time` object.
+    pub fn from_value(v: &Value) -> Option<GoTime> {
+        match v {
+            Value::Object(o) => o.as_any().downcast_ref::<TimeObj>().map(|t| t.0.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// The `time.Time` template object.
+#[derive(Debug, Clone)]
+pub struct TimeObj(pub GoTime);
+
+/// A named integer type printed by name (`time.Month`, `time.Weekday`).
+#[derive(Debug, Clone)]
+pub struct NamedInt {
+    /// Go type name.
+    pub type_name: &'static str,
+    /// The integer.
+    pub value: i64,
+    /// What `String()` prints.
+    pub text: String,
+}
+
+impl Object for NamedInt {
+    fn type_name(&self) -> &str {
+        self.type_name
+    }
+    fn kind_name(&self) -> &str {
+        "int"
+    }
+    fn member(&self, name: &str) -> Option<Member> {
+        (name == "String").then(|| Member::Field(Value::str(&self.text)))
+    }
+    fn format(&self) -> String {
+        self.text.clone()
+    }
+    fn to_data(&self) -> Value {
+        Value::Int(self.value)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn obj(o: impl Object + 'static) -> Value {
+    Value::Object(Arc::new(o))
+}
+
+/// Methods taking arguments, with their arity.
+const METHODS: &[(&str, usize)] = &[
+    ("Format", 1),
+    ("Add", 1),
+    ("AddDate", 3),
+    ("Sub", 1),
+    ("Before", 1),
+    ("After", 1),
+    ("Equal", 1),
+    ("Compare", 1),
+    ("Truncate", 1),
+    ("Round", 1),
+    ("AppendFormat", 2),
+];
+
+impl Object for TimeObj {
+    fn type_name(&self) -> &str {
+        "time.Time"
+    }
+    fn member(&self, name: &str) -> Option<Member> {
+        if let Some((_, n)) = METHODS.iter().find(|(m, _)| *m == name) {
+            return Some(Member::Method { arity: Some(*n) });
+        }
+        let t = &self.0;
+        let c = || t.civil();
+        Some(Member::Field(match name {
+            "Unix" => Value::Int64(t.unix),
+            "UnixNano" => Value::Int64(t.unix_nano()),
+            "UnixMilli" => Value::Int64(t.unix.wrapping_mul(1000) + t.nsec / 1_000_000),
+            "UnixMicro" => Value::Int64(t.unix.wrapping_mul(1_000_000) + t.nsec / 1000),
+            "UTC" => t.in_loc(Loc::Utc).into_value(),
+            "Local" => t.in_loc(Loc::Local).into_value(),
+            "String" => Value::string(t.go_string()),
+            "Year" => Value::Int(c().year),
+            "Month" => {
+                let m = c().month;
+                let text = MONTHS
+                    .get((m - 1) as usize)
+                    .copied()
+                    .unwrap_or("%!Month")
+                    .into();
+                obj(NamedInt {
+                    type_name: "time.Month",
+                    value: m,
+                    text,
+                })
+            }
+            "Day" => Value::Int(c().day),
+            "Hour" => Value::Int(c().hour),
+            "Minute" => Value::Int(c().min),
+            "Second" => Value::Int(c().sec),
+            "Nanosecond" => Value::Int(t.nsec),
+            "YearDay" => Value::Int(c().yday),
+            "Weekday" => {
+                let w = c().weekday;
+                let text = DAYS.get(w as usize).copied().unwrap_or("%!Weekday").into();
+                obj(NamedInt {
+                    type_name: "time.Weekday",
+                    value: w,
+                    text,
+                })
+            }
+            "IsZero" => Value::Bool(t.is_zero()),
+            "IsDST" => Value::Bool(false),
+            "Location" => Value::string(t.loc.name()),
+            "Zone" => Value::list(vec![
+                Value::string(c().zone),
+                Value::Int(i64::from(c().offset)),
+            ]),
+            _ => return None,
+        }))
+    }
+    fn call(&self, name: &str, args: &[Value]) -> Result<Value, String> {
+        let t = &self.0;
+        let time_arg = |i: usize| {
+            args.get(i).and_then(GoTime::from_value).ok_or_else(|| {
+                format!(
+                    "wrong type for value; expected time.Time; got {}",
+                    type_of(args.get(i))
+                )
+            })
+        };
+        let dur_arg = |i: usize| -> Result<i64, String> {
+            match args.get(i) {
+                Some(Value::Int(n) | Value::Int64(n)) => Ok(*n),
+                Some(Value::Object(o)) => o
+                    .as_any()
+                    .downcast_ref::<DurationObj>()
+                    .map(|d| d.0)
+                    .ok_or_else(|| {
+                        format!(
+                            "wrong type for value; expected time.Duration; got {}",
+                            o.type_name()
+                        )
+                    }),
+                other => Err(format!(
+                    "wrong type for value; expected time.Duration; got {}",
+                    type_of(other)
+                )),
+            }
+        };
+        let int_arg = |i: usize| match args.get(i) {
+            Some(Value::Int(n)) => Ok(*n),
+            other => Err(format!(
+                "wrong type for value; expected int; got {}",
+                type_of(other)
+            )),
+        };
+        match name {
+            "Format" => match args.first() {
+                Some(Value::String(layout)) => Ok(Value::string(golayout::format(t, layout))),
+                other => Err(format!(
+                    "wrong type for value; expected string; got {}",
+                    type_of(other)
+                )),
+            },
+            "Add" => Ok(t.add(dur_arg(0)?).into_value()),
+            "Sub" => Ok(obj(DurationObj(t.sub(&time_arg(0)?)))),
+            "Before" => Ok(Value::Bool(cmp_time(t, &time_arg(0)?) < 0)),
+            "After" => Ok(Value::Bool(cmp_time(t, &time_arg(0)?) > 0)),
+            "Equal" => Ok(Value::Bool(cmp_time(t, &time_arg(0)?) == 0)),
+            "Compare" => Ok(Value::Int(cmp_time(t, &time_arg(0)?))),
+            "AddDate" => {
+                let c = t.civil();
+                let (y, m, d) = (int_arg(0)?, int_arg(1)?, int_arg(2)?);
+                Ok(GoTime::date(
+                    c.year + y,
+                    c.month + m,
+                    c.day + d,
+                    c.hour,
+                    c.min,
+                    c.sec,
+                    c.nsec,
+                    t.loc.clone(),
+                )
+                .into_value())
+            }
+            "Truncate" | "Round" => {
+                let d = dur_arg(0)?;
+                let mut base = t.clone();
+                base.mono = None;
+                if d <= 0 {
+                    return Ok(base.into_value());
+                }
+                // Relative to the zero time, as Go does.
+                let since_zero = i128::from(base.unix - GoTime::zero().unix) * 1_000_000_000
+                    + i128::from(base.nsec);
+                let r = since_zero.rem_euclid(i128::from(d)) as i64;
+                let mut out = base.add(-r);
+                if name == "Round" && r.saturating_add(r) >= d {
+                    out = out.add(d);
+                }
+                Ok(out.into_value())
+            }
+            _ => Err(format!("{name} is not a method")),
+        }
+    }
+    fn format(&self) -> String {
+        self.0.go_string()
+    }
+    fn to_data(&self) -> Value {
+        Value::string(golayout::format(
+            &self.0,
+            "2006-01-02T15:04:05.999999999Z07:00",
+        ))
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn type_of(v: Option<&Value>) -> String {
+    v.map_or("<nil>".into(), |v| v.type_name().to_string())
+}
+
+fn cmp_time(a: &GoTime, b: &GoTime) -> i64 {
+    match (a.unix, a.nsec).cmp(&(b.unix, b.nsec)) {
+        std::cmp::Ordering::Less => -1,
+        std::cmp::Ordering::Equal => 0,
+        std::cmp::Ordering::Greater => 1,
+    }
+}
+
+/// `fmt`'s `%v` for a duration in nanoseconds (used by `ago` and friends).
+pub fn duration_string(d: i64) -> String {
+    format_duration(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_round_trip() {
+        for days in [-719_162, -1, 0, 1, 19_675, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        assert_eq!(civil_from_days(19_675), (2023, 11, 14));
+    }
+
+    #[test]
+    fn zero_time_prints_like_go() {
+        assert_eq!(GoTime::zero().go_string(), "0001-01-01 00:00:00 +0000 UTC");
+        assert!(GoTime::zero().is_zero());
+    }
+
+    #[test]
+    fn date_normalises() {
+        let t = GoTime::date(2024, 2, 30, 25, 0, 0, 0, Loc::Utc);
+        let c = t.civil();
+        assert_eq!((c.year, c.month, c.day, c.hour), (2024, 3, 2, 1));
+    }
+
+    #[test]
+    fn fixed_zone_and_methods() {
+        let loc = Loc::Fixed {
+            name: String::new(),
+            offset: 19_800,
+        };
+        let t = GoTime::date(2024, 1, 15, 10, 30, 0, 500_000_000, loc);
+        assert_eq!(t.unix, 1_705_294_800);
+        assert_eq!(t.go_string(), "2024-01-15 10:30:00.5 +0530 +0530");
+        let o = TimeObj(t);
+        assert!(matches!(
+            o.member("Unix"),
+            Some(Member::Field(Value::Int64(1_705_294_800)))
+        ));
+        let f = o.call("Format", &[Value::str("Jan 2")]).unwrap();
+        assert_eq!(f.as_str(), Some("Jan 15"));
+    }
+}
