@@ -541,6 +541,11 @@ pub fn satisfies(constraint: &str, version: &str) -> Result<bool, String> {
     Ok(c.check(&v))
 }
 
+/// Helm's `IsCompatibleRange`: false when either side does not parse.
+pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
+    satisfies(constraint, version).unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

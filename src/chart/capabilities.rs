@@ -99,9 +99,9 @@ impl Default for Capabilities {
 impl Capabilities {
     /// Applies `--kube-version` (Masterminds semver, lenient) as Helm 3 does.
     pub fn set_kube_version(&mut self, text: &str) -> Result<(), String> {
-        let v = crate::funcs::semver::parse_version(text)
+        let v = crate::semver::parse_version(text)
             .map_err(|_| format!("invalid kube version '{text}': Invalid Semantic Version"))?;
-        self.kube_version = format!("v{}", v.canonical());
+        self.kube_version = format!("v{}", v);
         self.major = v.major.to_string();
         self.minor = v.minor.to_string();
         Ok(())

@@ -15,7 +15,7 @@ pub fn process(chart: &mut Chart, user: &Map, warn: &mut dyn FnMut(String)) -> R
 
 /// Masterminds `IsCompatibleRange`: a bad constraint or version never matches.
 fn compatible(constraint: &str, version: &str) -> bool {
-    crate::funcs::semver::is_compatible_range(constraint, version)
+    crate::semver::is_compatible_range(constraint, version)
 }
 
 /// Helm's `Values.PathValue`: the value at a dotted path, if every step is a table.

@@ -256,7 +256,7 @@ impl Metadata {
         if self.version.is_empty() {
             return Err("validation: chart.metadata.version is required".into());
         }
-        if crate::funcs::semver::parse_version(&self.version).is_err() {
+        if crate::semver::parse_version(&self.version).is_err() {
             return Err(format!("validation: chart.metadata.version {:?} is invalid", self.version));
         }
         if !matches!(self.chart_type.as_str(), "" | "application" | "library") {

@@ -6,9 +6,11 @@ pub mod capabilities;
 pub mod deps;
 pub mod files;
 pub mod ignore;
+pub mod jsonschema;
 pub mod load;
 pub mod metadata;
 pub mod object;
+pub mod schema;
 pub mod strvals;
 pub mod values;
 

@@ -284,7 +284,10 @@ impl Parser {
                 let inner = match list.get(idx) {
                     Some(Value::List(l)) => l.items.clone(),
                     Some(Value::Nil) | None => Vec::new(),
-                    Some(other) => return (list, Err(conversion_error(other, "[]interface {}"))),
+                    Some(other) => {
+                        let err = conversion_error(other, "[]interface {}");
+                        return (list, Err(err));
+                    }
                 };
                 let (inner, res) = self.list_item(inner, next, level);
                 if res.is_err() {

@@ -1,7 +1,48 @@
-//! The command line: `rudder template`, and the commands that follow it.
+//! The command line: `rudder template` (a drop-in for `helm template`) and the commands that
+//! follow it. `main.rs` only calls [`main`].
+
+pub mod template;
+
+use clap::{Parser, Subcommand};
+
+/// rudder: Helm-compatible rendering, apply-and-prune, and GitOps sync.
+#[derive(Parser, Debug)]
+#[command(name = "rudder", version, about, long_about = None, disable_help_subcommand = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Locally render templates (same flags and output as `helm template`).
+    Template(template::TemplateArgs),
+    /// Print the version.
+    Version,
+}
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    eprintln!("rudder: not yet implemented");
-    1
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Template(args) => template::run(args),
+        Command::Version => {
+            println!("rudder {} (helm template parity: v3.17.3)", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("Error: {e}");
+            1
+        }
+    }
 }

@@ -175,7 +175,7 @@ pub fn render_chart_with(mut chart: Chart, user: &Map, opts: &RenderOptions, hos
         crate::chart::schema::validate(&chart, &vals)?;
     }
     if !chart.metadata.kube_version.is_empty()
-        && !crate::funcs::semver::is_compatible_range(&chart.metadata.kube_version, &caps.kube_version)
+        && !crate::semver::is_compatible_range(&chart.metadata.kube_version, &caps.kube_version)
     {
         return Err(format!(
             "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",

@@ -33,6 +33,12 @@ pub enum Param {
     Object(&'static str),
 }
 
+/// `n` parameters of type `interface{}` (n ≤ 4), for object methods declared by arity.
+pub fn any_params(n: usize) -> &'static [Param] {
+    const ANY4: &[Param] = &[Param::Any, Param::Any, Param::Any, Param::Any];
+    &ANY4[..n.min(4)]
+}
+
 impl Param {
     /// The Go spelling of the type, for error messages.
     pub fn go_name(&self) -> &'static str {

@@ -95,3 +95,11 @@ pub fn load_list(text: &str) -> Result<Value, LoadError> {
         ))),
     }
 }
+
+/// Helm's `toYaml`: go-yaml's output without its final newline, or `""` when marshalling fails.
+pub fn to_yaml_helm(v: &Value) -> String {
+    match to_yaml(v) {
+        Ok(s) => s.strip_suffix('\n').map(str::to_string).unwrap_or(s),
+        Err(_) => String::new(),
+    }
+}

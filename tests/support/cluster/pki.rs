@@ -3,7 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rcgen::{
+use rcgen14::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,
 };
@@ -33,7 +33,7 @@ fn write(path: &Path, contents: &str) -> Result<(), String> {
 /// Generates a CA, a serving certificate, an admin client certificate and a service-account
 /// key into `dir`.
 pub fn write_pki(dir: &Path) -> Result<Pki, String> {
-    fn err(what: &'static str) -> impl Fn(rcgen::Error) -> String {
+    fn err(what: &'static str) -> impl Fn(rcgen14::Error) -> String {
         move |e| format!("generate {what}: {e}")
     }
 

@@ -1,0 +1,66 @@
+//! `values.schema.json` validation of the coalesced values, chart by chart, with Helm 3's
+//! (gojsonschema) message layout.
+
+use super::Chart;
+use crate::template::{MapRef, Value};
+
+/// Converts a template value to JSON (numbers stay numbers; integral floats become integers,
+/// as Helm's YAML round trip makes them).
+pub fn value_to_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Nil => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Int(i) | Value::Int64(i) => serde_json::Value::from(*i),
+        Value::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                serde_json::Value::from(*f as i64)
+            } else {
+                serde_json::Number::from_f64(*f).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+            }
+        }
+        Value::String(s) => serde_json::Value::String(s.to_string()),
+        Value::Bytes(b) => serde_json::Value::String(crate::yaml::json::base64_encode(b)),
+        Value::List(l) => serde_json::Value::Array(l.items.iter().map(value_to_json).collect()),
+        Value::Map(m) => {
+            serde_json::Value::Object(m.read().iter().map(|(k, v)| (k.clone(), value_to_json(v))).collect())
+        }
+        Value::Object(o) => value_to_json(&o.to_data()),
+    }
+}
+
+/// Validates `values` against the chart's schema and each enabled subchart's.
+pub fn validate(chart: &Chart, values: &MapRef) -> Result<(), String> {
+    let mut report = String::new();
+    collect(chart, &Value::Map(values.clone()), &mut report)?;
+    if report.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "values don't meet the specifications of the schema(s) in the following chart(s):\n{report}"
+    ))
+}
+
+fn collect(chart: &Chart, values: &Value, report: &mut String) -> Result<(), String> {
+    if let Some(schema) = &chart.schema {
+        let schema: serde_json::Value = serde_json::from_slice(schema).map_err(|e| e.to_string())?;
+        let instance = value_to_json(values);
+        let errors = crate::chart::jsonschema::validate(&schema, &instance);
+        if !errors.is_empty() {
+            report.push_str(chart.name());
+            report.push_str(":\n");
+            for e in errors {
+                report.push_str("- ");
+                report.push_str(&e);
+                report.push('\n');
+            }
+        }
+    }
+    for sub in &chart.dependencies {
+        let sv = match values {
+            Value::Map(m) => m.get(sub.name()).unwrap_or_else(Value::empty_map),
+            _ => Value::empty_map(),
+        };
+        collect(sub, &sv, report)?;
+    }
+    Ok(())
+}

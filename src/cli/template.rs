@@ -1,0 +1,208 @@
+//! `rudder template [NAME] CHART [flags]`: `helm template`'s flags, output and errors.
+
+use crate::chart::load;
+use crate::render::output::{assemble, OutputOptions};
+use crate::render::{render_chart, RenderOptions, ValueOptions};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Flags of `helm template` (every flag helm accepts is accepted; cluster-only ones are ignored).
+#[derive(Args, Debug, Default)]
+pub struct TemplateArgs {
+    /// `[NAME] CHART`.
+    #[arg(num_args = 1..=2, required = true)]
+    args: Vec<String>,
+    /// Specify values in a YAML file (can specify multiple).
+    #[arg(short = 'f', long = "values", value_delimiter = ',')]
+    values: Vec<PathBuf>,
+    /// Set values on the command line (key1=val1,key2=val2).
+    #[arg(long = "set")]
+    set: Vec<String>,
+    /// Set STRING values on the command line.
+    #[arg(long = "set-string")]
+    set_string: Vec<String>,
+    /// Set values from files (key=path).
+    #[arg(long = "set-file")]
+    set_file: Vec<String>,
+    /// Set JSON values on the command line.
+    #[arg(long = "set-json")]
+    set_json: Vec<String>,
+    /// Set a literal STRING value on the command line.
+    #[arg(long = "set-literal")]
+    set_literal: Vec<String>,
+    /// Namespace scope for this request.
+    #[arg(short = 'n', long = "namespace", env = "HELM_NAMESPACE", default_value = "default")]
+    namespace: String,
+    /// Kubernetes version used for Capabilities.KubeVersion.
+    #[arg(long = "kube-version")]
+    kube_version: Option<String>,
+    /// Kubernetes api versions used for Capabilities.APIVersions.
+    #[arg(short = 'a', long = "api-versions", value_delimiter = ',')]
+    api_versions: Vec<String>,
+    /// Include CRDs in the templated output.
+    #[arg(long = "include-crds")]
+    include_crds: bool,
+    /// If set, no CRDs will be installed.
+    #[arg(long = "skip-crds")]
+    skip_crds: bool,
+    /// Prevent hooks from running during install.
+    #[arg(long = "no-hooks")]
+    no_hooks: bool,
+    /// Skip tests from templated output.
+    #[arg(long = "skip-tests")]
+    skip_tests: bool,
+    /// Only show manifests rendered from the given templates.
+    #[arg(short = 's', long = "show-only")]
+    show_only: Vec<String>,
+    /// Writes the executed templates to files in output-dir instead of stdout.
+    #[arg(long = "output-dir")]
+    output_dir: Option<PathBuf>,
+    /// Use release name in the output-dir path.
+    #[arg(long = "release-name")]
+    release_name: bool,
+    /// Set .Release.IsUpgrade instead of .Release.IsInstall.
+    #[arg(long = "is-upgrade")]
+    is_upgrade: bool,
+    /// Generate the name (and omit the NAME parameter).
+    #[arg(short = 'g', long = "generate-name")]
+    generate_name: bool,
+    /// Specify template used to name the release.
+    #[arg(long = "name-template")]
+    name_template: Option<String>,
+    /// Skip validation of the values against values.schema.json.
+    #[arg(long = "skip-schema-validation")]
+    skip_schema_validation: bool,
+    /// Path to an executable to be used for post rendering.
+    #[arg(long = "post-renderer")]
+    post_renderer: Option<String>,
+    /// Arguments to the post-renderer.
+    #[arg(long = "post-renderer-args")]
+    post_renderer_args: Vec<String>,
+    /// Enable DNS lookups when rendering templates (answered offline as empty).
+    #[arg(long = "enable-dns")]
+    enable_dns: bool,
+    /// Enable verbose output.
+    #[arg(long = "debug")]
+    debug: bool,
+    /// Accepted for compatibility; rudder never contacts a cluster in `template`.
+    #[arg(long = "validate")]
+    validate: bool,
+    /// Accepted for compatibility (no repositories are contacted).
+    #[arg(long = "dependency-update")]
+    dependency_update: bool,
+    /// Accepted for compatibility.
+    #[arg(long = "devel")]
+    devel: bool,
+    /// Accepted for compatibility (chart version constraint for remote charts).
+    #[arg(long = "version")]
+    version: Option<String>,
+    /// Accepted for compatibility (no cluster is contacted).
+    #[arg(long = "kubeconfig")]
+    kubeconfig: Option<String>,
+    /// Accepted for compatibility (no cluster is contacted).
+    #[arg(long = "kube-context")]
+    kube_context: Option<String>,
+    /// Accepted for compatibility.
+    #[arg(long = "create-namespace")]
+    create_namespace: bool,
+    /// Accepted for compatibility.
+    #[arg(long = "wait")]
+    wait: bool,
+    /// Accepted for compatibility.
+    #[arg(long = "atomic")]
+    atomic: bool,
+    /// Accepted for compatibility.
+    #[arg(long = "timeout")]
+    timeout: Option<String>,
+    /// Accepted for compatibility.
+    #[arg(long = "description")]
+    description: Option<String>,
+}
+
+/// Runs `rudder template`.
+pub fn run(a: TemplateArgs) -> Result<(), String> {
+    let (name, chart_path) = match a.args.as_slice() {
+        [chart] => ("release-name".to_string(), chart.clone()),
+        [name, chart] => (name.clone(), chart.clone()),
+        _ => return Err("expected at most two arguments".into()),
+    };
+    let name = match &a.name_template {
+        Some(t) => render_name_template(t)?,
+        None => name,
+    };
+    let chart = load::load(std::path::Path::new(&chart_path))?;
+    if chart.metadata.deprecated {
+        eprintln!("WARNING: This chart is deprecated");
+    }
+    let values = ValueOptions {
+        value_files: a.values.clone(),
+        set: a.set.clone(),
+        set_string: a.set_string.clone(),
+        set_file: a.set_file.clone(),
+        set_json: a.set_json.clone(),
+        set_literal: a.set_literal.clone(),
+    }
+    .merge()?;
+    let opts = RenderOptions {
+        release_name: name.clone(),
+        namespace: a.namespace.clone(),
+        is_upgrade: a.is_upgrade,
+        kube_version: a.kube_version.clone(),
+        api_versions: a.api_versions.clone(),
+        skip_schema_validation: a.skip_schema_validation,
+    };
+    let rendered = render_chart(chart, &values, &opts)?;
+    for w in &rendered.warnings {
+        eprintln!("{w}");
+    }
+    let out_opts = OutputOptions {
+        include_crds: a.include_crds,
+        no_hooks: a.no_hooks,
+        skip_tests: a.skip_tests,
+        show_only: a.show_only.clone(),
+        output_dir: a.output_dir.clone(),
+        use_release_name: a.release_name,
+        release_name: name,
+    };
+    let mut text = assemble(&rendered, &out_opts)?;
+    if let Some(cmd) = &a.post_renderer {
+        text = post_render(cmd, &a.post_renderer_args, &text)?;
+    }
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// `--name-template`: a template rendered with no data.
+fn render_name_template(t: &str) -> Result<String, String> {
+    let mut set = crate::template::Templates::new(crate::render::helm_funcs());
+    set.add("name-template", t).map_err(|e| e.message)?;
+    set.execute("name-template", &crate::template::Value::Nil).map_err(|e| e.message)
+}
+
+/// `--post-renderer`: pipes the manifests through a command and returns its stdout.
+fn post_render(cmd: &str, args: &[String], input: &str) -> Result<String, String> {
+    let mut child = std::process::Command::new(cmd)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("error while running command {cmd}. error output:\n{e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let data = input.to_string();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(data.as_bytes());
+        });
+    }
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "error while running post render on files: error while running command {cmd}. error output:\n{}: {}",
+            String::from_utf8_lossy(&out.stderr),
+            out.status
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
