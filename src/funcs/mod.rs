@@ -19,6 +19,7 @@ pub mod reflect;
 pub mod regex;
 pub mod semver;
 pub mod serial;
+pub mod strcase;
 pub mod strings;
 
 /// Every Sprig function plus Helm's data functions (everything except the ones that need the
