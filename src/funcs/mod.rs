@@ -8,6 +8,7 @@ use crate::template::FuncMap;
 pub mod cast;
 pub mod crypto;
 pub mod dates;
+pub mod decimal;
 pub mod defaults;
 pub mod dicts;
 pub mod encoding;
