@@ -23,7 +23,7 @@ pub fn strval(v: &Value) -> String {
 pub fn float_to_i64(f: f64) -> i64 {
     // 2^63 is exactly representable; anything at or beyond it (or NaN) is out of range.
     const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-    if f.is_nan() || f >= LIMIT || f < -LIMIT {
+    if f.is_nan() || !(-LIMIT..LIMIT).contains(&f) {
         i64::MIN
     } else {
         f.trunc() as i64
@@ -141,7 +141,10 @@ fn parse_uint(s: &str, base: u32, whole: &str) -> Result<u64, ParseError> {
         if d >= base {
             return Err(ParseError::Syntax);
         }
-        match n.checked_mul(u64::from(base)).and_then(|m| m.checked_add(u64::from(d))) {
+        match n
+            .checked_mul(u64::from(base))
+            .and_then(|m| m.checked_add(u64::from(d)))
+        {
             Some(m) => n = m,
             None => overflow = true,
         }
@@ -169,7 +172,7 @@ pub fn underscore_ok(s: &str) -> bool {
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];
@@ -219,7 +222,9 @@ pub fn parse_float(s: &str) -> Option<f64> {
     }
     // Rust's parser also accepts words Go rejects only in the forms handled above, so anything
     // non-numeric left over is rejected here first.
-    if !unsigned.bytes().all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'+' | b'-' | b'_'))
+    if !unsigned
+        .bytes()
+        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'+' | b'-' | b'_'))
     {
         return None;
     }
@@ -396,7 +401,10 @@ mod tests {
         assert_eq!(parse_int("0", 0), Ok(0));
         assert_eq!(parse_int("-0x10", 0), Ok(-16));
         assert_eq!(parse_int("-9223372036854775808", 10), Ok(i64::MIN));
-        assert_eq!(parse_int("9223372036854775808", 10), Err(ParseError::Range(i64::MAX)));
+        assert_eq!(
+            parse_int("9223372036854775808", 10),
+            Err(ParseError::Range(i64::MAX))
+        );
         assert_eq!(parse_int("777", 8), Ok(511));
         assert_eq!(parse_int("8", 8), Err(ParseError::Syntax));
     }

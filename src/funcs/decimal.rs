@@ -35,7 +35,10 @@ impl Decimal {
             return Err(format!("Cannot create a Decimal from {shown}"));
         }
         if x == 0.0 {
-            return Ok(Decimal { mant: BigInt::from(0), exp: 0 });
+            return Ok(Decimal {
+                mant: BigInt::from(0),
+                exp: 0,
+            });
         }
         // `{:e}` gives the shortest round-trip digits: "1.2345e-7".
         let text = format!("{x:e}");
@@ -44,7 +47,10 @@ impl Decimal {
         let digits: String = mant_text.chars().filter(|c| *c != '.').collect();
         let mant: BigInt = digits.parse().map_err(|_| format!("bad float {x}"))?;
         let exp: i64 = exp_text.parse().unwrap_or(0);
-        Ok(Decimal { mant, exp: exp - frac_len })
+        Ok(Decimal {
+            mant,
+            exp: exp - frac_len,
+        })
     }
 
     /// Both mantissas scaled to the smaller exponent.
@@ -72,7 +78,10 @@ impl Decimal {
 
     /// `d.Mul(d2)`.
     pub fn mul(&self, other: &Decimal) -> Result<Decimal, String> {
-        Ok(Decimal { mant: &self.mant * &other.mant, exp: self.exp + other.exp })
+        Ok(Decimal {
+            mant: &self.mant * &other.mant,
+            exp: self.exp + other.exp,
+        })
     }
 
     /// `d.Div(d2)` = `DivRound(d2, 16)`: the quotient rounded half away from zero to 16 places.
@@ -94,8 +103,15 @@ impl Decimal {
         let r = &num % &den;
         let twice_r = &r * 2 * sign(&r);
         let abs_den = &den * sign(&den);
-        let q = if twice_r >= abs_den { q + sign(&num) * sign(&den) } else { q };
-        Ok(Decimal { mant: q, exp: -DIVISION_PRECISION })
+        let q = if twice_r >= abs_den {
+            q + sign(&num) * sign(&den)
+        } else {
+            q
+        };
+        Ok(Decimal {
+            mant: q,
+            exp: -DIVISION_PRECISION,
+        })
     }
 
     /// `d.Float64()`: the float64 nearest to the exact value.
@@ -141,9 +157,21 @@ mod tests {
         let sum = d(0.1).add(&d(0.2)).map(|x| x.to_f64());
         assert_eq!(sum, Ok(0.3));
         assert_eq!(d(1.1).mul(&d(3.0)).map(|x| x.to_f64()), Ok(3.3));
-        assert_eq!(d(1.0).div(&d(3.0)).map(|x| x.to_f64()), Ok(0.3333333333333333));
-        assert_eq!(d(2.0).div(&d(3.0)).map(|x| x.to_f64()), Ok(0.6666666666666667));
-        assert_eq!(d(-2.0).div(&d(3.0)).map(|x| x.to_f64()), Ok(-0.6666666666666667));
-        assert_eq!(d(1.0).div(&d(0.0)).err().as_deref(), Some("decimal division by 0"));
+        assert_eq!(
+            d(1.0).div(&d(3.0)).map(|x| x.to_f64()),
+            Ok(0.3333333333333333)
+        );
+        assert_eq!(
+            d(2.0).div(&d(3.0)).map(|x| x.to_f64()),
+            Ok(0.6666666666666667)
+        );
+        assert_eq!(
+            d(-2.0).div(&d(3.0)).map(|x| x.to_f64()),
+            Ok(-0.6666666666666667)
+        );
+        assert_eq!(
+            d(1.0).div(&d(0.0)).err().as_deref(),
+            Some("decimal division by 0")
+        );
     }
 }

@@ -13,12 +13,21 @@ pub fn register(m: &mut FuncMap) {
         Some(v) if !v.is_empty() => Ok(v.clone()),
         _ => Ok(arg(a, 0)),
     });
-    m.add("empty", &[Any], |_, a| Ok(Value::Bool(arg(a, 0).is_empty())));
-    m.add_variadic("coalesce", &[], Any, |_, a| {
-        Ok(a.iter().find(|v| !v.is_empty()).cloned().unwrap_or_default())
+    m.add("empty", &[Any], |_, a| {
+        Ok(Value::Bool(arg(a, 0).is_empty()))
     });
-    m.add_variadic("all", &[], Any, |_, a| Ok(Value::Bool(a.iter().all(|v| !v.is_empty()))));
-    m.add_variadic("any", &[], Any, |_, a| Ok(Value::Bool(a.iter().any(|v| !v.is_empty()))));
+    m.add_variadic("coalesce", &[], Any, |_, a| {
+        Ok(a.iter()
+            .find(|v| !v.is_empty())
+            .cloned()
+            .unwrap_or_default())
+    });
+    m.add_variadic("all", &[], Any, |_, a| {
+        Ok(Value::Bool(a.iter().all(|v| !v.is_empty())))
+    });
+    m.add_variadic("any", &[], Any, |_, a| {
+        Ok(Value::Bool(a.iter().any(|v| !v.is_empty())))
+    });
     m.add("ternary", &[Any, Any, Bool], |_, a| {
         let cond = matches!(a.get(2), Some(Value::Bool(true)));
         Ok(if cond { arg(a, 0) } else { arg(a, 1) })

@@ -23,7 +23,9 @@ pub fn register(m: &mut FuncMap) {
         Ok(Value::map(d))
     });
     m.add("get", &[PMap, Str], |_, a| {
-        Ok(map_of(a, 0).and_then(|d| d.get(str_arg(a, 1))).unwrap_or_else(|| Value::str("")))
+        Ok(map_of(a, 0)
+            .and_then(|d| d.get(str_arg(a, 1)))
+            .unwrap_or_else(|| Value::str("")))
     });
     m.add("set", &[PMap, Str, Any], |_, a| {
         let d = map_of(a, 0).ok_or("assignment to entry in nil map")?;
@@ -31,16 +33,25 @@ pub fn register(m: &mut FuncMap) {
         Ok(Value::Map(d))
     });
     m.add("unset", &[PMap, Str], |_, a| {
-        let Some(d) = map_of(a, 0) else { return Ok(arg(a, 0)) };
+        let Some(d) = map_of(a, 0) else {
+            return Ok(arg(a, 0));
+        };
         d.write().remove(str_arg(a, 1));
         Ok(Value::Map(d))
     });
     m.add("hasKey", &[PMap, Str], |_, a| {
-        Ok(Value::Bool(map_of(a, 0).is_some_and(|d| d.read().contains_key(str_arg(a, 1)))))
+        Ok(Value::Bool(
+            map_of(a, 0).is_some_and(|d| d.read().contains_key(str_arg(a, 1))),
+        ))
     });
     m.add_variadic("pluck", &[Str], PMap, |_, a| {
         let key = str_arg(a, 0);
-        let found = a.iter().skip(1).filter_map(Value::as_map).filter_map(|d| d.get(key)).collect();
+        let found = a
+            .iter()
+            .skip(1)
+            .filter_map(Value::as_map)
+            .filter_map(|d| d.get(key))
+            .collect();
         Ok(Value::list(found))
     });
     m.add_variadic("keys", &[], PMap, |_, a| {
@@ -64,10 +75,16 @@ pub fn register(m: &mut FuncMap) {
     m.add_variadic("omit", &[PMap], Str, |_, a| {
         let omit: Vec<&str> = a.iter().skip(1).filter_map(Value::as_str).collect();
         let src = map_of(a, 0).map(|d| d.read().clone()).unwrap_or_default();
-        Ok(Value::map(src.into_iter().filter(|(k, _)| !omit.contains(&k.as_str())).collect()))
+        Ok(Value::map(
+            src.into_iter()
+                .filter(|(k, _)| !omit.contains(&k.as_str()))
+                .collect(),
+        ))
     });
     m.add("values", &[PMap], |_, a| {
-        let vals = map_of(a, 0).map(|d| d.read().values().cloned().collect()).unwrap_or_default();
+        let vals = map_of(a, 0)
+            .map(|d| d.read().values().cloned().collect())
+            .unwrap_or_default();
         Ok(Value::list(vals))
     });
     for (name, overwrite) in [
@@ -109,8 +126,11 @@ fn merge_into(dst: &MapRef, src: &MapRef, overwrite: bool, depth: usize) -> Resu
         // Merging a map into itself changes nothing (and must not deadlock on the lock).
         return Ok(());
     }
-    let entries: Vec<(String, Value)> =
-        src.read().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let entries: Vec<(String, Value)> = src
+        .read()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     for (key, sv) in entries {
         let dv = dst.get(&key);
         if sv.is_nil() {
@@ -161,7 +181,9 @@ fn dig(a: &[Value]) -> Result<Value, String> {
         }
     }
     for (i, k) in keys.iter().enumerate() {
-        let Some(step) = dict.get(k) else { return Ok(default) };
+        let Some(step) = dict.get(k) else {
+            return Ok(default);
+        };
         if i + 1 == keys.len() {
             return Ok(step);
         }

@@ -15,21 +15,33 @@ use Param::String as Str;
 pub fn register(m: &mut FuncMap) {
     m.add("hello", &[], |_, _| Ok(Value::str("Hello!")));
     m.add("b64enc", &[Str], |_, a| {
-        Ok(Value::string(base64::engine::general_purpose::STANDARD.encode(str_arg(a, 0))))
+        Ok(Value::string(
+            base64::engine::general_purpose::STANDARD.encode(str_arg(a, 0)),
+        ))
     });
-    m.add("b64dec", &[Str], |_, a| Ok(Value::string(b64dec(str_arg(a, 0)))));
+    m.add("b64dec", &[Str], |_, a| {
+        Ok(Value::string(b64dec(str_arg(a, 0))))
+    });
     m.add("b32enc", &[Str], |_, a| {
-        Ok(Value::string(data_encoding::BASE32.encode(str_arg(a, 0).as_bytes())))
+        Ok(Value::string(
+            data_encoding::BASE32.encode(str_arg(a, 0).as_bytes()),
+        ))
     });
-    m.add("b32dec", &[Str], |_, a| Ok(Value::string(b32dec(str_arg(a, 0)))));
-    m.add("sha1sum", &[Str], |_, a| Ok(Value::string(hex(&sha1::Sha1::digest(str_arg(a, 0))))));
+    m.add("b32dec", &[Str], |_, a| {
+        Ok(Value::string(b32dec(str_arg(a, 0))))
+    });
+    m.add("sha1sum", &[Str], |_, a| {
+        Ok(Value::string(hex(&sha1::Sha1::digest(str_arg(a, 0)))))
+    });
     m.add("sha256sum", &[Str], |_, a| {
         Ok(Value::string(hex(&sha2::Sha256::digest(str_arg(a, 0)))))
     });
     m.add("sha512sum", &[Str], |_, a| {
         Ok(Value::string(hex(&sha2::Sha512::digest(str_arg(a, 0)))))
     });
-    m.add("adler32sum", &[Str], |_, a| Ok(Value::string(adler32(str_arg(a, 0).as_bytes()).to_string())));
+    m.add("adler32sum", &[Str], |_, a| {
+        Ok(Value::string(adler32(str_arg(a, 0).as_bytes()).to_string()))
+    });
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -66,7 +66,9 @@ pub fn register(m: &mut FuncMap) {
     for name in ["compact", "mustCompact"] {
         m.add(name, &[Any], |_, a| {
             let items = elements(&arg(a, 0), "Cannot compact on type")?;
-            Ok(Value::list(items.into_iter().filter(|v| !v.is_empty()).collect()))
+            Ok(Value::list(
+                items.into_iter().filter(|v| !v.is_empty()).collect(),
+            ))
         });
     }
     for name in ["uniq", "mustUniq"] {
@@ -86,7 +88,10 @@ pub fn register(m: &mut FuncMap) {
             let items = elements(&arg(a, 0), "Cannot find without on type")?;
             let omit = a.get(1..).unwrap_or(&[]);
             Ok(Value::list(
-                items.into_iter().filter(|v| !omit.iter().any(|o| v.deep_equal(o))).collect(),
+                items
+                    .into_iter()
+                    .filter(|v| !omit.iter().any(|o| v.deep_equal(o)))
+                    .collect(),
             ))
         });
     }
@@ -102,7 +107,9 @@ pub fn register(m: &mut FuncMap) {
         });
     }
     for name in ["slice", "mustSlice"] {
-        m.add_variadic(name, &[Any], Any, |_, a| slice(&arg(a, 0), a.get(1..).unwrap_or(&[])));
+        m.add_variadic(name, &[Any], Any, |_, a| {
+            slice(&arg(a, 0), a.get(1..).unwrap_or(&[]))
+        });
     }
     m.add_variadic("concat", &[], Any, |_, a| {
         let mut out = Vec::new();
@@ -130,7 +137,10 @@ pub fn register(m: &mut FuncMap) {
             other => vec![strval(other)],
         };
         out.sort();
-        Ok(Value::typed_list(SliceKind::String, out.into_iter().map(Value::string).collect()))
+        Ok(Value::typed_list(
+            SliceKind::String,
+            out.into_iter().map(Value::string).collect(),
+        ))
     });
 }
 
@@ -167,11 +177,18 @@ fn slice(v: &Value, idx: &[Value]) -> Result<Value, String> {
         return Ok(Value::Nil);
     }
     let start = idx.first().map_or(0, to_int64);
-    let end = if idx.len() < 2 { len } else { idx.get(1).map_or(len, to_int64) };
+    let end = if idx.len() < 2 {
+        len
+    } else {
+        idx.get(1).map_or(len, to_int64)
+    };
     if start < 0 || end < start || end > len {
         return Err("reflect.Value.Slice: slice index out of bounds".into());
     }
-    let part = items.get(start as usize..end as usize).unwrap_or(&[]).to_vec();
+    let part = items
+        .get(start as usize..end as usize)
+        .unwrap_or(&[])
+        .to_vec();
     match (v, elem) {
         (Value::Bytes(b), _) => Ok(Value::Bytes(Arc::from(
             b.get(start as usize..end as usize).unwrap_or(&[]),
@@ -186,7 +203,9 @@ fn chunk(size: i64, items: Vec<Value>) -> Result<Value, String> {
     if size <= 0 {
         return Err("runtime error: makeslice: len out of range".into());
     }
-    let chunks: Vec<Value> =
-        items.chunks(size as usize).map(|c| Value::list(c.to_vec())).collect();
+    let chunks: Vec<Value> = items
+        .chunks(size as usize)
+        .map(|c| Value::list(c.to_vec()))
+        .collect();
     Ok(Value::list(chunks))
 }

@@ -19,14 +19,18 @@ const MAX_RANGE: usize = 10_000_000;
 /// Registers this group's functions.
 pub fn register(m: &mut FuncMap) {
     m.add("atoi", &[Str], |_, a| Ok(Value::Int(atoi(str_arg(a, 0)))));
-    m.add("int64", &[Any], |_, a| Ok(Value::Int64(to_int64(&arg(a, 0)))));
+    m.add("int64", &[Any], |_, a| {
+        Ok(Value::Int64(to_int64(&arg(a, 0))))
+    });
     m.add("int", &[Any], |_, a| Ok(Value::Int(to_int64(&arg(a, 0)))));
-    m.add("float64", &[Any], |_, a| Ok(Value::Float(to_float64(&arg(a, 0)))));
+    m.add("float64", &[Any], |_, a| {
+        Ok(Value::Float(to_float64(&arg(a, 0))))
+    });
     m.add("toDecimal", &[Any], |_, a| {
         Ok(Value::Int64(parse_int(&fmt_v(&arg(a, 0)), 8).unwrap_or(0)))
     });
     m.add_variadic("seq", &[], Int, |_, a| {
-        let p: Vec<i64> = a.iter().map(|v| int_of(v)).collect();
+        let p: Vec<i64> = a.iter().map(int_of).collect();
         seq(&p).map(Value::string)
     });
     m.add("until", &[Int], |_, a| {
@@ -36,12 +40,18 @@ pub fn register(m: &mut FuncMap) {
     m.add("untilStep", &[Int, Int, Int], |_, a| {
         int_list(until_step(int_arg(a, 0), int_arg(a, 1), int_arg(a, 2))?)
     });
-    m.add("add1", &[Any], |_, a| Ok(Value::Int64(to_int64(&arg(a, 0)).wrapping_add(1))));
+    m.add("add1", &[Any], |_, a| {
+        Ok(Value::Int64(to_int64(&arg(a, 0)).wrapping_add(1)))
+    });
     m.add_variadic("add", &[], Any, |_, a| {
-        Ok(Value::Int64(a.iter().fold(0i64, |acc, v| acc.wrapping_add(to_int64(v)))))
+        Ok(Value::Int64(
+            a.iter().fold(0i64, |acc, v| acc.wrapping_add(to_int64(v))),
+        ))
     });
     m.add("sub", &[Any, Any], |_, a| {
-        Ok(Value::Int64(to_int64(&arg(a, 0)).wrapping_sub(to_int64(&arg(a, 1)))))
+        Ok(Value::Int64(
+            to_int64(&arg(a, 0)).wrapping_sub(to_int64(&arg(a, 1))),
+        ))
     });
     m.add("div", &[Any, Any], |_, a| {
         let (x, y) = (to_int64(&arg(a, 0)), to_int64(&arg(a, 1)));
@@ -59,7 +69,11 @@ pub fn register(m: &mut FuncMap) {
     });
     m.add_variadic("mul", &[Any], Any, |_, a| {
         let first = to_int64(&arg(a, 0));
-        Ok(Value::Int64(a.iter().skip(1).fold(first, |acc, v| acc.wrapping_mul(to_int64(v)))))
+        Ok(Value::Int64(
+            a.iter()
+                .skip(1)
+                .fold(first, |acc, v| acc.wrapping_mul(to_int64(v))),
+        ))
     });
     for name in ["max", "biggest"] {
         m.add_variadic(name, &[Any], Any, |_, a| {
@@ -71,25 +85,47 @@ pub fn register(m: &mut FuncMap) {
     });
     m.add_variadic("maxf", &[Any], Any, |_, a| {
         let first = to_float64(&arg(a, 0));
-        Ok(Value::Float(a.iter().skip(1).map(to_float64).fold(first, go_max)))
+        Ok(Value::Float(
+            a.iter().skip(1).map(to_float64).fold(first, go_max),
+        ))
     });
     m.add_variadic("minf", &[Any], Any, |_, a| {
         let first = to_float64(&arg(a, 0));
-        Ok(Value::Float(a.iter().skip(1).map(to_float64).fold(first, go_min)))
+        Ok(Value::Float(
+            a.iter().skip(1).map(to_float64).fold(first, go_min),
+        ))
     });
-    m.add("add1f", &[Any], |_, a| decimal_op(&arg(a, 0), &[Value::Int(1)], Decimal::add));
-    m.add_variadic("addf", &[], Any, |_, a| decimal_op(&Value::Float(0.0), a, Decimal::add));
-    m.add_variadic("subf", &[Any], Any, |_, a| decimal_op(&arg(a, 0), rest(a), Decimal::sub));
-    m.add_variadic("mulf", &[Any], Any, |_, a| decimal_op(&arg(a, 0), rest(a), Decimal::mul));
-    m.add_variadic("divf", &[Any], Any, |_, a| decimal_op(&arg(a, 0), rest(a), Decimal::div));
-    m.add("floor", &[Any], |_, a| Ok(Value::Float(to_float64(&arg(a, 0)).floor())));
-    m.add("ceil", &[Any], |_, a| Ok(Value::Float(to_float64(&arg(a, 0)).ceil())));
+    m.add("add1f", &[Any], |_, a| {
+        decimal_op(&arg(a, 0), &[Value::Int(1)], Decimal::add)
+    });
+    m.add_variadic("addf", &[], Any, |_, a| {
+        decimal_op(&Value::Float(0.0), a, Decimal::add)
+    });
+    m.add_variadic("subf", &[Any], Any, |_, a| {
+        decimal_op(&arg(a, 0), rest(a), Decimal::sub)
+    });
+    m.add_variadic("mulf", &[Any], Any, |_, a| {
+        decimal_op(&arg(a, 0), rest(a), Decimal::mul)
+    });
+    m.add_variadic("divf", &[Any], Any, |_, a| {
+        decimal_op(&arg(a, 0), rest(a), Decimal::div)
+    });
+    m.add("floor", &[Any], |_, a| {
+        Ok(Value::Float(to_float64(&arg(a, 0)).floor()))
+    });
+    m.add("ceil", &[Any], |_, a| {
+        Ok(Value::Float(to_float64(&arg(a, 0)).ceil()))
+    });
     m.add_variadic("round", &[Any, Int], Float64, |_, a| {
         let round_on = match a.get(2) {
             Some(Value::Float(f)) => *f,
             _ => 0.5,
         };
-        Ok(Value::Float(round(to_float64(&arg(a, 0)), int_arg(a, 1), round_on)))
+        Ok(Value::Float(round(
+            to_float64(&arg(a, 0)),
+            int_arg(a, 1),
+            round_on,
+        )))
     });
 }
 
@@ -106,7 +142,10 @@ fn int_of(v: &Value) -> i64 {
 }
 
 fn int_list(items: Vec<i64>) -> Result<Value, String> {
-    Ok(Value::typed_list(SliceKind::Int, items.into_iter().map(Value::Int).collect()))
+    Ok(Value::typed_list(
+        SliceKind::Int,
+        items.into_iter().map(Value::Int).collect(),
+    ))
 }
 
 /// `math.Max` (NaN wins; +0 beats -0).
@@ -147,10 +186,18 @@ fn decimal_op(
 /// sprig's `round`: scale, then ceil when the signed fractional part reaches `round_on`, else
 /// floor (so negative numbers round down).
 fn round(val: f64, places: i64, round_on: f64) -> f64 {
-    let pow = if places.abs() < 300 { 10f64.powi(places as i32) } else { 10f64.powf(places as f64) };
+    let pow = if places.abs() < 300 {
+        10f64.powi(places as i32)
+    } else {
+        10f64.powf(places as f64)
+    };
     let digit = pow * val;
     let frac = digit.fract();
-    let r = if frac >= round_on { digit.ceil() } else { digit.floor() };
+    let r = if frac >= round_on {
+        digit.ceil()
+    } else {
+        digit.floor()
+    };
     r / pow
 }
 

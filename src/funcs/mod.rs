@@ -44,3 +44,6 @@ pub fn sprig_and_helm() -> FuncMap {
     serial::register(&mut m);
     m
 }
+
+#[cfg(test)]
+mod recorded_tests;

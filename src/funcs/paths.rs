@@ -17,11 +17,21 @@ pub fn register(m: &mut FuncMap) {
                 format!("os{}{}", n[..1].to_uppercase(), &n[1..])
             }
         };
-        m.add(&name("base"), &[Str], |_, a| Ok(Value::string(base(str_arg(a, 0)))));
-        m.add(&name("dir"), &[Str], |_, a| Ok(Value::string(dir(str_arg(a, 0)))));
-        m.add(&name("clean"), &[Str], |_, a| Ok(Value::string(clean(str_arg(a, 0)))));
-        m.add(&name("ext"), &[Str], |_, a| Ok(Value::str(ext(str_arg(a, 0)))));
-        m.add(&name("isAbs"), &[Str], |_, a| Ok(Value::Bool(str_arg(a, 0).starts_with('/'))));
+        m.add(&name("base"), &[Str], |_, a| {
+            Ok(Value::string(base(str_arg(a, 0))))
+        });
+        m.add(&name("dir"), &[Str], |_, a| {
+            Ok(Value::string(dir(str_arg(a, 0))))
+        });
+        m.add(&name("clean"), &[Str], |_, a| {
+            Ok(Value::string(clean(str_arg(a, 0))))
+        });
+        m.add(&name("ext"), &[Str], |_, a| {
+            Ok(Value::str(ext(str_arg(a, 0))))
+        });
+        m.add(&name("isAbs"), &[Str], |_, a| {
+            Ok(Value::Bool(str_arg(a, 0).starts_with('/')))
+        });
     }
     m.add("urlParse", &[Str], |_, a| url::url_parse(str_arg(a, 0)));
     m.add("urlJoin", &[PMap], |_, a| match a.first() {

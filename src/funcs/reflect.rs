@@ -8,14 +8,26 @@ use Param::{Any, String as Str};
 
 /// Registers this group's functions.
 pub fn register(m: &mut FuncMap) {
-    m.add("typeOf", &[Any], |_, a| Ok(Value::str(arg(a, 0).type_name())));
-    m.add("typeIs", &[Str, Any], |_, a| Ok(Value::Bool(str_arg(a, 0) == arg(a, 1).type_name())));
+    m.add("typeOf", &[Any], |_, a| {
+        Ok(Value::str(arg(a, 0).type_name()))
+    });
+    m.add("typeIs", &[Str, Any], |_, a| {
+        Ok(Value::Bool(str_arg(a, 0) == arg(a, 1).type_name()))
+    });
     m.add("typeIsLike", &[Str, Any], |_, a| {
         let (target, v) = (str_arg(a, 0), arg(a, 1));
         let t = v.type_name();
-        Ok(Value::Bool(t == target || t.strip_prefix('*') == Some(target)))
+        Ok(Value::Bool(
+            t == target || t.strip_prefix('*') == Some(target),
+        ))
     });
-    m.add("kindOf", &[Any], |_, a| Ok(Value::str(arg(a, 0).kind_name())));
-    m.add("kindIs", &[Str, Any], |_, a| Ok(Value::Bool(str_arg(a, 0) == arg(a, 1).kind_name())));
-    m.add("deepEqual", &[Any, Any], |_, a| Ok(Value::Bool(arg(a, 0).deep_equal(&arg(a, 1)))));
+    m.add("kindOf", &[Any], |_, a| {
+        Ok(Value::str(arg(a, 0).kind_name()))
+    });
+    m.add("kindIs", &[Str, Any], |_, a| {
+        Ok(Value::Bool(str_arg(a, 0) == arg(a, 1).kind_name()))
+    });
+    m.add("deepEqual", &[Any, Any], |_, a| {
+        Ok(Value::Bool(arg(a, 0).deep_equal(&arg(a, 1))))
+    });
 }

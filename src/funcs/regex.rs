@@ -18,7 +18,9 @@ const MAX_REPEAT: u32 = 1000;
 /// Registers this group's functions.
 pub fn register(m: &mut FuncMap) {
     m.add("regexMatch", &[Str, Str], |_, a| {
-        Ok(Value::Bool(compile(str_arg(a, 0)).is_ok_and(|re| re.is_match(str_arg(a, 1)))))
+        Ok(Value::Bool(
+            compile(str_arg(a, 0)).is_ok_and(|re| re.is_match(str_arg(a, 1))),
+        ))
     });
     m.add("mustRegexMatch", &[Str, Str], |_, a| {
         let re = compile(str_arg(a, 0))?;
@@ -35,7 +37,9 @@ pub fn register(m: &mut FuncMap) {
     for (name, must) in [("regexFind", false), ("mustRegexFind", true)] {
         m.add(name, &[Str, Str], move |_, a| {
             let re = compile_for(str_arg(a, 0), must)?;
-            Ok(Value::str(re.find(str_arg(a, 1)).map_or("", |x| x.as_str())))
+            Ok(Value::str(
+                re.find(str_arg(a, 1)).map_or("", |x| x.as_str()),
+            ))
         });
     }
     for (name, must, literal) in [
@@ -46,7 +50,12 @@ pub fn register(m: &mut FuncMap) {
     ] {
         m.add(name, &[Str, Str, Str], move |_, a| {
             let re = compile_for(str_arg(a, 0), must)?;
-            Ok(Value::string(replace_all(&re, str_arg(a, 1), str_arg(a, 2), literal)))
+            Ok(Value::string(replace_all(
+                &re,
+                str_arg(a, 1),
+                str_arg(a, 2),
+                literal,
+            )))
         });
     }
     for (name, must) in [("regexSplit", false), ("mustRegexSplit", true)] {
@@ -57,7 +66,9 @@ pub fn register(m: &mut FuncMap) {
             Ok(string_list(parts.into_iter()))
         });
     }
-    m.add("regexQuoteMeta", &[Str], |_, a| Ok(Value::string(quote_meta(str_arg(a, 0)))));
+    m.add("regexQuoteMeta", &[Str], |_, a| {
+        Ok(Value::string(quote_meta(str_arg(a, 0))))
+    });
 }
 
 fn string_list<'a>(items: impl Iterator<Item = &'a str>) -> Value {
@@ -67,13 +78,20 @@ fn string_list<'a>(items: impl Iterator<Item = &'a str>) -> Value {
 /// Compiles for a function: the `must` variants return Go's error, the others panic in Go
 /// (`regexp.MustCompile`), whose message wraps the error with the expression.
 fn compile_for(expr: &str, must: bool) -> Result<Regex, String> {
-    compile(expr).map_err(|e| if must { e } else { format!("regexp: Compile({}): {e}", go_regexp_quote(expr)) })
+    compile(expr).map_err(|e| {
+        if must {
+            e
+        } else {
+            format!("regexp: Compile({}): {e}", go_regexp_quote(expr))
+        }
+    })
 }
 
 /// `regexp`'s `quote`: backquoted when possible, else a Go double-quoted string.
 fn go_regexp_quote(s: &str) -> String {
     let can_backquote = !s.contains('`')
-        && s.chars().all(|c| c == '\t' || !(c.is_control() || c == '\u{FEFF}'));
+        && s.chars()
+            .all(|c| c == '\t' || !(c.is_control() || c == '\u{FEFF}'));
     if can_backquote {
         format!("`{s}`")
     } else {
@@ -108,7 +126,10 @@ pub fn compile(expr: &str) -> Result<Regex, String> {
 /// Maps a parse error of the `regex-syntax` parser to Go's wording.
 fn go_error(expr: &str, e: &regex_syntax::ast::Error) -> String {
     let span = e.span();
-    let (start, end) = (span.start.offset.min(expr.len()), span.end.offset.min(expr.len()));
+    let (start, end) = (
+        span.start.offset.min(expr.len()),
+        span.end.offset.min(expr.len()),
+    );
     let text = expr.get(start..end).unwrap_or("");
     let (code, shown): (&str, String) = match e.kind() {
         AstKind::ClassUnclosed => ("missing closing ]", expr.get(start..).unwrap_or("").into()),
@@ -124,9 +145,9 @@ fn go_error(expr: &str, e: &regex_syntax::ast::Error) -> String {
         AstKind::UnsupportedLookAround | AstKind::FlagUnrecognized => {
             ("invalid or unsupported Perl syntax", text.into())
         }
-        AstKind::GroupNameInvalid | AstKind::GroupNameEmpty | AstKind::GroupNameDuplicate { .. } => {
-            ("invalid named capture", text.into())
-        }
+        AstKind::GroupNameInvalid
+        | AstKind::GroupNameEmpty
+        | AstKind::GroupNameDuplicate { .. } => ("invalid named capture", text.into()),
         _ => return format!("error parsing regexp: {}", e.kind()),
     };
     format!("error parsing regexp: {code}: `{shown}`")
@@ -240,7 +261,9 @@ fn translate(expr: &str) -> Result<String, String> {
         if is_repeat {
             if let Some(p) = prev_repeat {
                 let t: String = chars[p..i].iter().collect();
-                return Err(format!("error parsing regexp: invalid nested repetition operator: `{t}`"));
+                return Err(format!(
+                    "error parsing regexp: invalid nested repetition operator: `{t}`"
+                ));
             }
             prev_repeat = Some(start);
         } else {
@@ -305,7 +328,9 @@ fn replace_all(re: &Regex, src: &str, repl: &str, literal: bool) -> String {
     let mut last_end = 0usize;
     let mut pos = 0usize;
     while pos <= src.len() {
-        let Some(caps) = re.captures_at(src, pos) else { break };
+        let Some(caps) = re.captures_at(src, pos) else {
+            break;
+        };
         let Some(m) = caps.get(0) else { break };
         out.push_str(&src[last_end..m.start()]);
         // No replacement for an empty match right after the previous match.
@@ -318,7 +343,11 @@ fn replace_all(re: &Regex, src: &str, repl: &str, literal: bool) -> String {
         }
         last_end = m.end();
         let width = src[pos..].chars().next().map_or(1, char::len_utf8);
-        pos = if pos + width > m.end() { pos + width } else { m.end().max(pos + 1) };
+        pos = if pos + width > m.end() {
+            pos + width
+        } else {
+            m.end().max(pos + 1)
+        };
     }
     out.push_str(src.get(last_end..).unwrap_or(""));
     out
@@ -442,7 +471,10 @@ mod tests {
     #[test]
     fn go_replacement_expansion() {
         let re = compile("(a)(?P<x>b)").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(replace_all(&re, "ab", "[$1W|${1}W|$x|$$]", false), "[|aW|b|$]");
+        assert_eq!(
+            replace_all(&re, "ab", "[$1W|${1}W|$x|$$]", false),
+            "[|aW|b|$]"
+        );
         let re = compile("a*").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(replace_all(&re, "baaab", "-", false), "-b-b-");
         assert_eq!(find_all(&re, "baaab", -1), vec![(0, 0), (1, 4), (5, 5)]);

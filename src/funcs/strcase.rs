@@ -48,8 +48,7 @@ pub fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> Vec<u8> {
 /// whitespace ones and, when anything was dropped, re-encodes every kept byte as its own code
 /// point (so non-ASCII text turns into mojibake, exactly as in Helm).
 pub fn delete_white_space(s: &str) -> String {
-    let kept: Vec<u8> =
-        s.bytes().filter(|&b| !go_is_space(char::from(b))).collect();
+    let kept: Vec<u8> = s.bytes().filter(|&b| !go_is_space(char::from(b))).collect();
     if kept.len() == s.len() {
         return s.to_string();
     }

@@ -4,9 +4,7 @@
 //! `trunc`'s count exactly as Helm does. Go slices strings by byte; where a cut can land inside
 //! a UTF-8 sequence the broken character becomes U+FFFD (our strings are always valid UTF-8).
 
-use super::cast::{
-    arg, from_bytes_lossy, go_lower, go_quote, go_upper, int_arg, str_arg, strval,
-};
+use super::cast::{arg, from_bytes_lossy, go_lower, go_quote, go_upper, int_arg, str_arg, strval};
 use super::strcase;
 use crate::template::format::fmt_v;
 use crate::template::{FuncMap, Map, Param, SliceKind, Value};
@@ -32,14 +30,28 @@ pub fn register(m: &mut FuncMap) {
         }
         Ok(from_bytes_lossy(&strcase::abbreviate_full(s, left, right)))
     });
-    m.add("trunc", &[Int, Str], |_, a| Ok(trunc(int_arg(a, 0), str_arg(a, 1))));
+    m.add("trunc", &[Int, Str], |_, a| {
+        Ok(trunc(int_arg(a, 0), str_arg(a, 1)))
+    });
     m.add("trim", &[Str], |_, a| Ok(Value::str(str_arg(a, 0).trim())));
-    m.add("upper", &[Str], |_, a| Ok(Value::string(str_arg(a, 0).chars().map(go_upper).collect())));
-    m.add("lower", &[Str], |_, a| Ok(Value::string(str_arg(a, 0).chars().map(go_lower).collect())));
-    m.add("title", &[Str], |_, a| Ok(Value::string(strcase::title(str_arg(a, 0)))));
-    m.add("untitle", &[Str], |_, a| Ok(Value::string(strcase::uncapitalize(str_arg(a, 0)))));
-    m.add("substr", &[Int, Int, Str], |_, a| substr(int_arg(a, 0), int_arg(a, 1), str_arg(a, 2)));
-    m.add("repeat", &[Int, Str], |_, a| repeat(str_arg(a, 1), int_arg(a, 0)).map(Value::string));
+    m.add("upper", &[Str], |_, a| {
+        Ok(Value::string(str_arg(a, 0).chars().map(go_upper).collect()))
+    });
+    m.add("lower", &[Str], |_, a| {
+        Ok(Value::string(str_arg(a, 0).chars().map(go_lower).collect()))
+    });
+    m.add("title", &[Str], |_, a| {
+        Ok(Value::string(strcase::title(str_arg(a, 0))))
+    });
+    m.add("untitle", &[Str], |_, a| {
+        Ok(Value::string(strcase::uncapitalize(str_arg(a, 0))))
+    });
+    m.add("substr", &[Int, Int, Str], |_, a| {
+        substr(int_arg(a, 0), int_arg(a, 1), str_arg(a, 2))
+    });
+    m.add("repeat", &[Int, Str], |_, a| {
+        repeat(str_arg(a, 1), int_arg(a, 0)).map(Value::string)
+    });
     for name in ["trimall", "trimAll"] {
         m.add(name, &[Str, Str], |_, a| {
             let cut = str_arg(a, 0);
@@ -54,64 +66,113 @@ pub fn register(m: &mut FuncMap) {
         let s = str_arg(a, 1);
         Ok(Value::str(s.strip_prefix(str_arg(a, 0)).unwrap_or(s)))
     });
-    m.add("nospace", &[Str], |_, a| Ok(Value::string(strcase::delete_white_space(str_arg(a, 0)))));
-    m.add("initials", &[Str], |_, a| Ok(Value::string(strcase::initials(str_arg(a, 0)))));
-    m.add("swapcase", &[Str], |_, a| Ok(Value::string(strcase::swap_case(str_arg(a, 0)))));
-    m.add("snakecase", &[Str], |_, a| Ok(Value::string(strcase::camel_to_lower(str_arg(a, 0), '_'))));
-    m.add("kebabcase", &[Str], |_, a| Ok(Value::string(strcase::camel_to_lower(str_arg(a, 0), '-'))));
-    m.add("camelcase", &[Str], |_, a| Ok(Value::string(strcase::to_pascal_case(str_arg(a, 0)))));
+    m.add("nospace", &[Str], |_, a| {
+        Ok(Value::string(strcase::delete_white_space(str_arg(a, 0))))
+    });
+    m.add("initials", &[Str], |_, a| {
+        Ok(Value::string(strcase::initials(str_arg(a, 0))))
+    });
+    m.add("swapcase", &[Str], |_, a| {
+        Ok(Value::string(strcase::swap_case(str_arg(a, 0))))
+    });
+    m.add("snakecase", &[Str], |_, a| {
+        Ok(Value::string(strcase::camel_to_lower(str_arg(a, 0), '_')))
+    });
+    m.add("kebabcase", &[Str], |_, a| {
+        Ok(Value::string(strcase::camel_to_lower(str_arg(a, 0), '-')))
+    });
+    m.add("camelcase", &[Str], |_, a| {
+        Ok(Value::string(strcase::to_pascal_case(str_arg(a, 0))))
+    });
     m.add("wrap", &[Int, Str], |_, a| {
-        Ok(from_bytes_lossy(&strcase::wrap_custom(str_arg(a, 1), int_arg(a, 0), "", false)))
+        Ok(from_bytes_lossy(&strcase::wrap_custom(
+            str_arg(a, 1),
+            int_arg(a, 0),
+            "",
+            false,
+        )))
     });
     m.add("wrapWith", &[Int, Str, Str], |_, a| {
         let out = strcase::wrap_custom(str_arg(a, 2), int_arg(a, 0), str_arg(a, 1), true);
         Ok(from_bytes_lossy(&out))
     });
-    m.add("contains", &[Str, Str], |_, a| Ok(Value::Bool(str_arg(a, 1).contains(str_arg(a, 0)))));
+    m.add("contains", &[Str, Str], |_, a| {
+        Ok(Value::Bool(str_arg(a, 1).contains(str_arg(a, 0))))
+    });
     m.add("hasPrefix", &[Str, Str], |_, a| {
         Ok(Value::Bool(str_arg(a, 1).starts_with(str_arg(a, 0))))
     });
-    m.add("hasSuffix", &[Str, Str], |_, a| Ok(Value::Bool(str_arg(a, 1).ends_with(str_arg(a, 0)))));
+    m.add("hasSuffix", &[Str, Str], |_, a| {
+        Ok(Value::Bool(str_arg(a, 1).ends_with(str_arg(a, 0))))
+    });
     m.add_variadic("quote", &[], Any, |_, a| {
-        let parts: Vec<String> =
-            a.iter().filter(|v| !v.is_nil()).map(|v| go_quote(&strval(v))).collect();
+        let parts: Vec<String> = a
+            .iter()
+            .filter(|v| !v.is_nil())
+            .map(|v| go_quote(&strval(v)))
+            .collect();
         Ok(Value::string(parts.join(" ")))
     });
     m.add_variadic("squote", &[], Any, |_, a| {
-        let parts: Vec<String> =
-            a.iter().filter(|v| !v.is_nil()).map(|v| format!("'{}'", fmt_v(v))).collect();
+        let parts: Vec<String> = a
+            .iter()
+            .filter(|v| !v.is_nil())
+            .map(|v| format!("'{}'", fmt_v(v)))
+            .collect();
         Ok(Value::string(parts.join(" ")))
     });
     m.add_variadic("cat", &[], Any, |_, a| {
         let parts: Vec<String> = a.iter().filter(|v| !v.is_nil()).map(fmt_v).collect();
         Ok(Value::string(parts.join(" ")))
     });
-    m.add("indent", &[Int, Str], |_, a| indent(int_arg(a, 0), str_arg(a, 1)).map(Value::string));
+    m.add("indent", &[Int, Str], |_, a| {
+        indent(int_arg(a, 0), str_arg(a, 1)).map(Value::string)
+    });
     m.add("nindent", &[Int, Str], |_, a| {
         indent(int_arg(a, 0), str_arg(a, 1)).map(|s| Value::string(format!("\n{s}")))
     });
     m.add("replace", &[Str, Str, Str], |_, a| {
-        Ok(Value::string(str_arg(a, 2).replace(str_arg(a, 0), str_arg(a, 1))))
+        Ok(Value::string(
+            str_arg(a, 2).replace(str_arg(a, 0), str_arg(a, 1)),
+        ))
     });
     m.add("plural", &[Str, Str, Int], |_, a| {
-        Ok(Value::str(if int_arg(a, 2) == 1 { str_arg(a, 0) } else { str_arg(a, 1) }))
+        Ok(Value::str(if int_arg(a, 2) == 1 {
+            str_arg(a, 0)
+        } else {
+            str_arg(a, 1)
+        }))
     });
-    m.add("split", &[Str, Str], |_, a| Ok(parts_map(go_split(str_arg(a, 1), str_arg(a, 0), -1))));
+    m.add("split", &[Str, Str], |_, a| {
+        Ok(parts_map(go_split(str_arg(a, 1), str_arg(a, 0), -1)))
+    });
     m.add("splitn", &[Str, Int, Str], |_, a| {
-        Ok(parts_map(go_split(str_arg(a, 2), str_arg(a, 0), int_arg(a, 1))))
+        Ok(parts_map(go_split(
+            str_arg(a, 2),
+            str_arg(a, 0),
+            int_arg(a, 1),
+        )))
     });
     m.add("splitList", &[Str, Str], |_, a| {
         let parts = go_split(str_arg(a, 1), str_arg(a, 0), -1);
-        Ok(Value::typed_list(SliceKind::String, parts.into_iter().map(Value::string).collect()))
+        Ok(Value::typed_list(
+            SliceKind::String,
+            parts.into_iter().map(Value::string).collect(),
+        ))
     });
     m.add("join", &[Str, Any], |_, a| {
         let items = to_strings(&arg(a, 1));
         Ok(Value::string(items.join(str_arg(a, 0))))
     });
-    m.add("toString", &[Any], |_, a| Ok(Value::string(strval(&arg(a, 0)))));
+    m.add("toString", &[Any], |_, a| {
+        Ok(Value::string(strval(&arg(a, 0))))
+    });
     m.add("toStrings", &[Any], |_, a| {
         let items = to_strings(&arg(a, 0));
-        Ok(Value::typed_list(SliceKind::String, items.into_iter().map(Value::string).collect()))
+        Ok(Value::typed_list(
+            SliceKind::String,
+            items.into_iter().map(Value::string).collect(),
+        ))
     });
 }
 
@@ -212,7 +273,10 @@ pub fn go_split(s: &str, sep: &str, n: i64) -> Vec<String> {
 
 /// sprig's `split` result: `{_0: first, _1: second, ...}`.
 fn parts_map(parts: Vec<String>) -> Value {
-    let m: Map =
-        parts.into_iter().enumerate().map(|(i, p)| (format!("_{i}"), Value::string(p))).collect();
+    let m: Map = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| (format!("_{i}"), Value::string(p)))
+        .collect();
     Value::map(m)
 }

@@ -52,7 +52,9 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
     while i < b.len() {
         match b[i] {
             b'%' => {
-                let hex = b.get(i + 1..i + 3).filter(|h| h.iter().all(u8::is_ascii_hexdigit));
+                let hex = b
+                    .get(i + 1..i + 3)
+                    .filter(|h| h.iter().all(u8::is_ascii_hexdigit));
                 let Some(h) = hex else {
                     let bad = s.get(i..(i + 3).min(s.len())).unwrap_or("%");
                     return Err(format!("invalid URL escape {}", go_quote(bad)));
@@ -99,7 +101,9 @@ struct Url {
 
 fn parse_host(host: &str) -> Result<String, String> {
     if host.starts_with('[') {
-        let Some(i) = host.rfind(']') else { return Err("missing ']' in host".into()) };
+        let Some(i) = host.rfind(']') else {
+            return Err("missing ']' in host".into());
+        };
         let port = &host[i + 1..];
         if !valid_optional_port(port) {
             return Err(format!("invalid port {} after host", go_quote(port)));
@@ -114,7 +118,8 @@ fn parse_host(host: &str) -> Result<String, String> {
 }
 
 fn valid_userinfo(s: &str) -> bool {
-    s.bytes().all(|c| c.is_ascii_alphanumeric() || b"-._:~!$&'()*+,;=%@".contains(&c))
+    s.bytes()
+        .all(|c| c.is_ascii_alphanumeric() || b"-._:~!$&'()*+,;=%@".contains(&c))
 }
 
 fn parse(raw: &str) -> Result<Url, String> {
@@ -124,7 +129,8 @@ fn parse(raw: &str) -> Result<Url, String> {
     };
     let mut u = parse_main(rest).map_err(|e| format!("parse {}: {e}", go_quote(rest)))?;
     if let Some(f) = frag {
-        u.fragment = unescape(f, Mode::Fragment).map_err(|e| format!("parse {}: {e}", go_quote(raw)))?;
+        u.fragment =
+            unescape(f, Mode::Fragment).map_err(|e| format!("parse {}: {e}", go_quote(raw)))?;
     }
     Ok(u)
 }
@@ -193,9 +199,10 @@ fn parse_main(raw: &str) -> Result<Url, String> {
             }
             u.user = Some(match ui.split_once(':') {
                 None => (unescape(ui, Mode::UserPassword)?, None),
-                Some((n, p)) => {
-                    (unescape(n, Mode::UserPassword)?, Some(unescape(p, Mode::UserPassword)?))
-                }
+                Some((n, p)) => (
+                    unescape(n, Mode::UserPassword)?,
+                    Some(unescape(p, Mode::UserPassword)?),
+                ),
             });
         }
     } else if !u.scheme.is_empty() && rest.starts_with('/') {
@@ -222,7 +229,9 @@ fn hostname(host: &str) -> &str {
             h = &host[..i];
         }
     }
-    h.strip_prefix('[').and_then(|x| x.strip_suffix(']')).unwrap_or(h)
+    h.strip_prefix('[')
+        .and_then(|x| x.strip_suffix(']'))
+        .unwrap_or(h)
 }
 
 /// sprig's `urlParse`.
@@ -236,7 +245,10 @@ pub fn url_parse(raw: &str) -> Result<Value, String> {
     m.insert("query".into(), Value::string(u.raw_query.clone()));
     m.insert("opaque".into(), Value::string(u.opaque.clone()));
     m.insert("fragment".into(), Value::string(u.fragment.clone()));
-    m.insert("userinfo".into(), Value::string(u.user.as_ref().map(user_string).unwrap_or_default()));
+    m.insert(
+        "userinfo".into(),
+        Value::string(u.user.as_ref().map(user_string).unwrap_or_default()),
+    );
     Ok(Value::map(m))
 }
 
@@ -285,9 +297,9 @@ fn to_string(u: &Url) -> String {
     if !u.opaque.is_empty() {
         buf.push_str(&u.opaque);
     } else {
-        if (!u.scheme.is_empty() || !u.host.is_empty() || u.user.is_some())
-            && !(u.omit_host && u.host.is_empty() && u.user.is_none())
-        {
+        let has_authority = !u.scheme.is_empty() || !u.host.is_empty() || u.user.is_some();
+        let omit = u.omit_host && u.host.is_empty() && u.user.is_none();
+        if has_authority && !omit {
             if !u.host.is_empty() || !u.path.is_empty() || u.user.is_some() {
                 buf.push_str("//");
             }
@@ -299,7 +311,11 @@ fn to_string(u: &Url) -> String {
                 buf.push_str(&escape(&u.host, Mode::Host));
             }
         }
-        let path = if u.path == "*" { "*".to_string() } else { escape(&u.path, Mode::Path) };
+        let path = if u.path == "*" {
+            "*".to_string()
+        } else {
+            escape(&u.path, Mode::Path)
+        };
         if !path.is_empty() && !path.starts_with('/') && !u.host.is_empty() {
             buf.push('/');
         }
