@@ -103,7 +103,11 @@ pub fn register(m: &mut FuncMap) {
         });
     }
     for name in ["deepCopy", "mustDeepCopy"] {
-        m.add(name, &[Any], |_, a| Ok(arg(a, 0).deep_copy()));
+        m.add(name, &[Any], |_, a| match arg(a, 0) {
+            // copystructure reflects on the nil interface and panics.
+            Value::Nil => Err("reflect: call of reflect.Value.Type on zero Value".into()),
+            v => Ok(v.deep_copy()),
+        });
     }
     m.add_variadic("dig", &[], Any, |_, a| dig(a));
 }

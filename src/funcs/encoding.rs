@@ -110,9 +110,8 @@ fn go_b64_error_offset(s: &[u8]) -> usize {
             }
         }
         if quantum.len() < 4 {
-            // A truncated final quantum: Go reports the offset where input ran out, except for
-            // one leftover character, which is reported at its own position.
-            return if quantum.len() == 1 { i } else { s.len() };
+            // A truncated final quantum is reported at its first character.
+            return i;
         }
         i += 4;
     }

@@ -130,7 +130,17 @@ fn go_error(expr: &str, e: &regex_syntax::ast::Error) -> String {
         span.start.offset.min(expr.len()),
         span.end.offset.min(expr.len()),
     );
-    let text = expr.get(start..end).unwrap_or("");
+    let mut text = expr.get(start..end).unwrap_or("");
+    if text.is_empty() {
+        // Some spans are empty; Go shows the operator found there (`*`, `{2}`).
+        let rest = expr.get(start..).unwrap_or("");
+        let len = match rest.chars().next() {
+            Some('{') => rest.find('}').map_or(rest.len(), |i| i + 1),
+            Some(c) => c.len_utf8(),
+            None => 0,
+        };
+        text = &rest[..len];
+    }
     let (code, shown): (&str, String) = match e.kind() {
         AstKind::ClassUnclosed => ("missing closing ]", expr.get(start..).unwrap_or("").into()),
         AstKind::GroupUnclosed => ("missing closing )", expr.into()),
