@@ -98,7 +98,9 @@ fn go_b64_error_offset(s: &[u8]) -> usize {
                     return i + j;
                 }
                 if j == 2 && quantum.get(3) != Some(&b'=') {
-                    return i + quantum.len().min(3);
+                    // "=" must be followed by a second "=": Go blames the first one, or the
+                    // end of input when nothing follows.
+                    return if quantum.len() == 3 { s.len() } else { i + j };
                 }
                 if i + 4 < s.len() {
                     return i + 4;

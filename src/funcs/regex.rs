@@ -106,7 +106,8 @@ pub fn compile(expr: &str) -> Result<Regex, String> {
             // Brace errors are not errors in Go, where such a `{` is a literal.
             if !matches!(
                 e.kind(),
-                AstKind::RepetitionCountUnclosed
+                AstKind::GroupNameDuplicate { .. }
+                    | AstKind::RepetitionCountUnclosed
                     | AstKind::RepetitionCountDecimalEmpty
                     | AstKind::DecimalEmpty
                     | AstKind::DecimalInvalid
@@ -155,9 +156,13 @@ fn go_error(expr: &str, e: &regex_syntax::ast::Error) -> String {
         AstKind::UnsupportedLookAround | AstKind::FlagUnrecognized => {
             ("invalid or unsupported Perl syntax", text.into())
         }
-        AstKind::GroupNameInvalid
-        | AstKind::GroupNameEmpty
-        | AstKind::GroupNameDuplicate { .. } => ("invalid named capture", text.into()),
+        AstKind::GroupNameInvalid | AstKind::GroupNameEmpty | AstKind::GroupNameUnexpectedEof => {
+            // Go shows the capture from its `(?` up to and including the `>`.
+            let open = expr[..start].rfind("(?").unwrap_or(start);
+            let tail = &expr[open..];
+            let shown = tail.find('>').map_or(tail, |i| &tail[..=i]);
+            ("invalid named capture", shown.into())
+        }
         _ => return format!("error parsing regexp: {}", e.kind()),
     };
     format!("error parsing regexp: {code}: `{shown}`")
@@ -173,6 +178,7 @@ fn translate(expr: &str) -> Result<String, String> {
     let mut in_class = false;
     // Whether the previous token was a repetition operator (Go rejects `a**`).
     let mut prev_repeat: Option<usize> = None;
+    let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     while i < chars.len() {
         let c = chars[i];
         let start = i;
@@ -208,6 +214,20 @@ fn translate(expr: &str) -> Result<String, String> {
                         out.push(other);
                     }
                 }
+            }
+            '(' if !in_class && named_group_at(&chars[i..]).is_some() => {
+                // A named group. Go allows a name twice; the regex crate does not, so later
+                // uses get a `.N` suffix (never part of a Go name) that `expand` ignores.
+                let (name, len) = named_group_at(&chars[i..]).unwrap_or_default();
+                let count = names.entry(name.clone()).or_insert(0usize);
+                *count += 1;
+                out.push_str("(?P<");
+                out.push_str(&name);
+                if *count > 1 {
+                    out.push_str(&format!(".{count}"));
+                }
+                out.push('>');
+                i += len;
             }
             '[' if !in_class => {
                 in_class = true;
@@ -281,6 +301,21 @@ fn translate(expr: &str) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+/// After a `(`: `?P<name>` or `?<name>` with a Go-valid name gives (name, consumed length).
+fn named_group_at(rest: &[char]) -> Option<(String, usize)> {
+    let skip = if rest.starts_with(&['?', 'P', '<']) {
+        3
+    } else if rest.starts_with(&['?', '<']) {
+        2
+    } else {
+        return None;
+    };
+    let end = rest[skip..].iter().position(|&c| c == '>')? + skip;
+    let name: String = rest[skip..end].iter().collect();
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    valid.then_some((name, end + 1))
 }
 
 /// Parses `n}`, `n,}` or `n,m}` after a `{`: (consumed length, min, max).
@@ -390,10 +425,12 @@ fn expand(out: &mut String, template: &str, re: &Regex, caps: &regex::Captures<'
         };
         let group = match num {
             Some(n) => caps.get(n),
+            // The first participating group of that name (see `translate` for the suffix).
             None => re
                 .capture_names()
-                .position(|g| g == Some(name))
-                .and_then(|idx| caps.get(idx)),
+                .enumerate()
+                .filter(|(_, g)| g.is_some_and(|g| g.split('.').next() == Some(name)))
+                .find_map(|(idx, _)| caps.get(idx)),
         };
         if let Some(g) = group {
             out.push_str(g.as_str());
