@@ -27,6 +27,7 @@ Fields of a recorded case:
 import concurrent.futures
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -215,7 +216,16 @@ def helm(template, values, sets):
     for s in sets:
         cmd += ['--set', s]
     cmd.append(template)
-    p = subprocess.run(cmd, capture_output=True, timeout=120)
+    # A case that makes Helm allocate without bound must not hang the recorder: on timeout the
+    # whole process group (helm-eval and the helm it started) is killed.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    p = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
     # Byte-wise string functions can cut UTF-8; such output is kept with U+FFFD in place of the
     # broken bytes (our strings are always valid UTF-8) and flagged.
     try:

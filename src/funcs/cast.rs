@@ -6,6 +6,7 @@
 //! (base prefixes, digit-separating underscores, range errors) because charts rely on
 //! `int "0x1F"` and friends.
 
+pub use super::unicode::{go_is_punct, go_is_space, go_lower, go_upper, is_print};
 use crate::template::format::fmt_v;
 use crate::template::Value;
 
@@ -271,21 +272,6 @@ fn parse_hex_float(s: &str) -> Option<f64> {
     Some(if neg { -v } else { v })
 }
 
-/// Whether Go's `unicode.IsPrint` holds (approximated: letters, marks, numbers, punctuation,
-/// symbols and U+0020; other spaces, controls, format characters and private use are not).
-pub fn is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    !matches!(c as u32,
-        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F
-        | 0x2028..=0x202E | 0x2060..=0x206F | 0xD800..=0xF8FF | 0xFEFF | 0xFFF9..=0xFFFB
-        | 0xFFFE | 0xFFFF | 0xE0000..=0xE007F | 0xF0000..=0x10FFFF)
-}
-
 /// Go's `strconv.Quote` (what `%q` prints for a string).
 pub fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -347,39 +333,6 @@ pub fn arg(args: &[Value], i: usize) -> Value {
 /// holds only valid UTF-8, so a cut character becomes U+FFFD.
 pub fn from_bytes_lossy(b: &[u8]) -> Value {
     Value::string(String::from_utf8_lossy(b).into_owned())
-}
-
-/// Go's `unicode.ToUpper` (simple case mapping: characters whose upper case is several
-/// characters, like `ß`, stay unchanged).
-pub fn go_upper(c: char) -> char {
-    let mut it = c.to_uppercase();
-    match (it.next(), it.next()) {
-        (Some(u), None) => u,
-        _ => c,
-    }
-}
-
-/// Go's `unicode.ToLower` (simple case mapping).
-pub fn go_lower(c: char) -> char {
-    let mut it = c.to_lowercase();
-    match (it.next(), it.next()) {
-        (Some(l), None) => l,
-        _ => c,
-    }
-}
-
-/// Go's `unicode.IsSpace`.
-pub fn go_is_space(c: char) -> bool {
-    c.is_whitespace()
-}
-
-/// Go's `unicode.IsPunct` (Unicode category P); exact for ASCII, where `$+<=>^`|~` are
-/// symbols, not punctuation.
-pub fn go_is_punct(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_punctuation() && !"$+<=>^`|~".contains(c);
-    }
-    matches!(c as u32, 0xA1 | 0xA7 | 0xAB | 0xB6 | 0xB7 | 0xBB | 0xBF | 0x2010..=0x2027 | 0x2030..=0x205E | 0x3001..=0x3003 | 0x3008..=0x3011)
 }
 
 #[cfg(test)]

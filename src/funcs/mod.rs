@@ -22,6 +22,7 @@ pub mod semver;
 pub mod serial;
 pub mod strcase;
 pub mod strings;
+pub mod unicode;
 pub mod url;
 
 /// Every Sprig function plus Helm's data functions (everything except the ones that need the

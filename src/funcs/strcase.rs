@@ -3,22 +3,26 @@
 //! observable output (goutils works byte by byte in several places), so they are reproduced
 //! rule for rule rather than with Rust's Unicode-aware equivalents.
 
-use super::cast::{go_is_punct, go_is_space, go_lower, go_upper};
+use super::unicode::{
+    go_is_letter, go_is_lower, go_is_number, go_is_punct, go_is_space, go_is_title, go_is_upper,
+    go_lower, go_title, go_upper,
+};
 
 /// goutils `AbbreviateFull(s, offset, max_width)` (errors return "", as sprig discards them).
 /// Lengths and cuts are in bytes.
-pub fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> Vec<u8> {
-    let b = s.as_bytes();
+pub fn abbreviate_full(b: &[u8], offset: i64, max_width: i64) -> Vec<u8> {
     let len = b.len() as i64;
-    if s.is_empty() || max_width < 4 {
+    if b.is_empty() || max_width < 4 {
         return Vec::new();
     }
     if len <= max_width {
         return b.to_vec();
     }
     let mut offset = offset.min(len);
-    if len - offset < max_width - 3 {
-        offset = len - (max_width - 3);
+    // Go's int arithmetic wraps; so does ours (an extreme offset must not panic).
+    let w3 = max_width.wrapping_sub(3);
+    if len.wrapping_sub(offset) < w3 {
+        offset = len.wrapping_sub(w3);
     }
     let marker = b"...";
     let cut = |from: i64, to: i64| -> &[u8] {
@@ -27,7 +31,7 @@ pub fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> Vec<u8> {
         &b[from..to]
     };
     if offset <= 4 {
-        let mut out = cut(0, max_width - 3).to_vec();
+        let mut out = cut(0, w3).to_vec();
         out.extend_from_slice(marker);
         return out;
     }
@@ -35,11 +39,10 @@ pub fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> Vec<u8> {
         return Vec::new();
     }
     let mut out = marker.to_vec();
-    if offset + max_width - 3 < len {
-        let rest = String::from_utf8_lossy(cut(offset, len)).into_owned();
-        out.extend(abbreviate_full(&rest, 0, max_width - 3));
+    if offset.wrapping_add(w3) < len {
+        out.extend(abbreviate_full(cut(offset, len), 0, w3));
     } else {
-        out.extend_from_slice(cut(len - (max_width - 3), len));
+        out.extend_from_slice(cut(len.wrapping_sub(w3), len));
     }
     out
 }
@@ -124,14 +127,16 @@ pub fn swap_case(s: &str) -> String {
     let mut whitespace = true;
     s.chars()
         .map(|c| {
-            if c.is_uppercase() {
+            if go_is_upper(c) || go_is_title(c) {
                 whitespace = false;
                 go_lower(c)
-            } else if c.is_lowercase() {
+            } else if go_is_lower(c) {
                 if whitespace {
                     whitespace = false;
+                    go_title(c)
+                } else {
+                    go_upper(c)
                 }
-                go_upper(c)
             } else {
                 whitespace = go_is_space(c);
                 c
@@ -164,7 +169,7 @@ pub fn title(s: &str) -> String {
         if c.is_ascii() {
             return !(c.is_ascii_alphanumeric() || c == '_');
         }
-        if c.is_alphanumeric() {
+        if go_is_letter(c) || go_is_number(c) {
             return false;
         }
         go_is_space(c)
@@ -172,7 +177,7 @@ pub fn title(s: &str) -> String {
     let mut prev = ' ';
     s.chars()
         .map(|c| {
-            let out = if is_sep(prev) { go_upper(c) } else { c };
+            let out = if is_sep(prev) { go_title(c) } else { c };
             prev = c;
             out
         })
@@ -194,7 +199,7 @@ pub fn to_pascal_case(s: &str) -> String {
     let mut found = false;
     for c in chars.by_ref() {
         if !is_connector(c) {
-            first_upper = c.is_uppercase();
+            first_upper = go_is_upper(c);
             r0 = go_upper(c);
             found = true;
             break;
@@ -216,11 +221,11 @@ pub fn to_pascal_case(s: &str) -> String {
             continue;
         }
         if is_connector(r1) {
-            first_upper = r0.is_uppercase();
+            first_upper = go_is_upper(r0);
             r0 = go_upper(r0);
         } else {
             if first_upper {
-                if r0.is_uppercase() {
+                if go_is_upper(r0) {
                     r0 = go_lower(r0);
                 } else {
                     first_upper = false;
@@ -245,11 +250,11 @@ enum Word {
 }
 
 fn is_alphabet(c: char) -> bool {
-    c.is_alphabetic()
+    go_is_letter(c)
 }
 
 fn is_number(c: char) -> bool {
-    c.is_numeric()
+    go_is_number(c)
 }
 
 /// xstrings `nextWord`: the next word of `s`, with its kind and byte length.
@@ -276,14 +281,14 @@ fn next_word(s: &str) -> (Word, usize) {
     } else if go_is_punct(first) {
         take_while(&mut it, &go_is_punct);
         Word::Punct
-    } else if first.is_uppercase() {
+    } else if go_is_upper(first) {
         match it.peek().map(|&(_, c)| c) {
-            Some(c) if c.is_uppercase() => {
+            Some(c) if go_is_upper(c) => {
                 // An upper-case run; in "HTTPStatus" the `S` starts the next word.
                 let mut last_start = end_of(&mut it);
                 it.next();
                 while let Some(&(i, c)) = it.peek() {
-                    if !c.is_uppercase() {
+                    if !go_is_upper(c) {
                         break;
                     }
                     last_start = i;
@@ -296,13 +301,13 @@ fn next_word(s: &str) -> (Word, usize) {
                 }
             }
             Some(c) if is_alphabet(c) => {
-                take_while(&mut it, &|c| is_alphabet(c) && !c.is_uppercase());
+                take_while(&mut it, &|c| is_alphabet(c) && !go_is_upper(c));
             }
             _ => {}
         }
         Word::Upper
     } else if is_alphabet(first) {
-        take_while(&mut it, &|c| is_alphabet(c) && !c.is_uppercase());
+        take_while(&mut it, &|c| is_alphabet(c) && !go_is_upper(c));
         Word::Alphabet
     } else if is_number(first) {
         take_while(&mut it, &is_number);
@@ -331,7 +336,7 @@ fn lower_word(out: &mut String, kind: Word, word: &str, connector: char) {
     for c in word.chars() {
         if is_connector(c) {
             out.push(connector);
-        } else if c.is_uppercase() {
+        } else if go_is_upper(c) {
             out.push(go_lower(c));
         } else {
             out.push(c);
@@ -422,7 +427,7 @@ mod tests {
 
     #[test]
     fn goutils_examples() {
-        assert_eq!(abbreviate_full("hello world", 0, 8), b"hello...".to_vec());
+        assert_eq!(abbreviate_full(b"hello world", 0, 8), b"hello...".to_vec());
         assert_eq!(delete_white_space("c\u{a0}d"), "c\u{c2}d");
         assert_eq!(title("hello.world o'neil"), "Hello.World O'Neil");
         assert_eq!(initials("hello world"), "hw");

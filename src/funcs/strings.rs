@@ -12,7 +12,7 @@ use crate::template::{FuncMap, Map, Param, SliceKind, Value};
 use Param::{Any, Int, String as Str};
 
 /// Upper bound for strings built by `repeat`/`indent`, where Go would exhaust memory.
-const MAX_OUTPUT: usize = 1 << 30;
+const MAX_OUTPUT: usize = 256 << 20;
 
 /// Registers this group's functions.
 pub fn register(m: &mut FuncMap) {
@@ -21,14 +21,22 @@ pub fn register(m: &mut FuncMap) {
         if w < 4 {
             return Ok(Value::str(s));
         }
-        Ok(from_bytes_lossy(&strcase::abbreviate_full(s, 0, w)))
+        Ok(from_bytes_lossy(&strcase::abbreviate_full(
+            s.as_bytes(),
+            0,
+            w,
+        )))
     });
     m.add("abbrevboth", &[Int, Int, Str], |_, a| {
         let (left, right, s) = (int_arg(a, 0), int_arg(a, 1), str_arg(a, 2));
         if right < 4 || (left > 0 && right < 7) {
             return Ok(Value::str(s));
         }
-        Ok(from_bytes_lossy(&strcase::abbreviate_full(s, left, right)))
+        Ok(from_bytes_lossy(&strcase::abbreviate_full(
+            s.as_bytes(),
+            left,
+            right,
+        )))
     });
     m.add("trunc", &[Int, Str], |_, a| {
         Ok(trunc(int_arg(a, 0), str_arg(a, 1)))
@@ -191,7 +199,7 @@ pub fn to_strings(v: &Value) -> Vec<String> {
 fn trunc(c: i64, s: &str) -> Value {
     let b = s.as_bytes();
     let len = b.len() as i64;
-    if c < 0 && len + c > 0 {
+    if c < 0 && len.wrapping_add(c) > 0 {
         return from_bytes_lossy(&b[(len + c) as usize..]);
     }
     if c >= 0 && len > c {
