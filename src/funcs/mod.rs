@@ -11,6 +11,7 @@ pub mod crypto;
 #[cfg(test)]
 mod crypto_tests;
 pub mod dates;
+pub mod decimal;
 pub mod defaults;
 pub mod dicts;
 pub mod encoding;
@@ -28,9 +29,12 @@ pub mod reflect;
 pub mod regex;
 pub mod semver;
 pub mod serial;
+pub mod strcase;
 pub mod strings;
 #[cfg(test)]
 mod time_cases;
+pub mod unicode;
+pub mod url;
 
 /// Every function a Helm 3.17 template can call (Go's builtins sit underneath, in the engine).
 pub fn helm_funcs() -> FuncMap {
@@ -59,3 +63,6 @@ pub fn sprig_and_helm() -> FuncMap {
     serial::register(&mut m);
     m
 }
+
+#[cfg(test)]
+mod recorded_tests;
