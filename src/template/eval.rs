@@ -269,9 +269,8 @@ impl<'a> State<'a, '_> {
             Arg::Dot(_) => return self.validate(dot.clone(), param),
             Arg::Nil(_) => {
                 return match param {
-                    None | Some(Param::Any) => Ok(Rv::invalid()),
-                    Some(Param::List) => Ok(Rv::concrete(Value::list(Vec::new()))),
-                    Some(Param::Map) => Ok(Rv::concrete(Value::empty_map())),
+                    // Nillable Go types receive nil (a nil slice or map); functions treat it as such.
+                    None | Some(Param::Any) | Some(Param::List) | Some(Param::Map) => Ok(Rv::invalid()),
                     Some(p) => Err(self.error(format_args!("cannot assign nil to {}", p.go_name()))),
                 }
             }
@@ -396,8 +395,7 @@ impl<'a> State<'a, '_> {
                 )));
             }
             return match p {
-                Param::List => Ok(Rv::concrete(Value::list(Vec::new()))),
-                Param::Map => Ok(Rv::concrete(Value::empty_map())),
+                Param::List | Param::Map => Ok(Rv::invalid()),
                 _ => Err(self.error(format_args!("invalid value; expected {}", p.go_name()))),
             };
         }
