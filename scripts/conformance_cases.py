@@ -57,6 +57,8 @@ def parse_file(path):
 
     for no, line in enumerate(lines, 1):
         m = CASE_RE.match(line)
+        if m is None and line.startswith('### case:'):
+            raise CaseError(f'{path}:{no}: bad case name line {line!r} (names: [a-z0-9-]+)')
         if m:
             close_section()
             if cur is not None and cur.template is None:
