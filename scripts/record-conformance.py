@@ -177,7 +177,13 @@ def batch(helm, cases):
             alone.extend(cases[i] for i in pending)
             return done, alone
         pending.remove(bad)
-        alone.append(cases[bad])
+        # helm named this case in its error, so it fails on its own too: record the error from
+        # the plain file right away (single() re-checks if that unexpectedly renders).
+        err_msg = render_error(helm, cases[bad])
+        if err_msg is None:
+            alone.append(cases[bad])
+        else:
+            done[bad] = {'error': err_msg}
     return done, alone
 
 
