@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Record the expected results of the template conformance suite by running the reference helm.
 
-usage: scripts/record-conformance.py [--check] [--helm PATH] [-v] [GROUP...]
+usage: scripts/record-conformance.py [--check] [--no-batch] [--helm PATH] [-v] [GROUP...]
 
 Reads tests/conformance/cases/<group>.txt (format: tests/conformance/README.md), renders every case
 with helm v3.17.3 and writes tests/conformance/expected/<group>.json. With --check nothing is
-written; the exit status says whether the recorded files are up to date.
+written; the exit status says whether the recorded files are up to date. --no-batch renders every
+case alone (slow; `--no-batch --check` verifies that batching does not change any result).
 
 Efficiency: cases that share values and flags and cannot interfere with each other are rendered
 together in one throw-away chart (one output template per case). When such a batch fails, the case
@@ -187,11 +188,11 @@ def batch(helm, cases):
     return done, alone
 
 
-def record_group(helm, cases):
+def record_group(helm, cases, no_batch):
     results = {}
     groups = {}
     for case in cases:
-        if UNBATCHABLE.search(case.template):
+        if no_batch or UNBATCHABLE.search(case.template):
             results[case.name] = single(helm, case)
         else:
             groups.setdefault(case.key(), []).append(case)
@@ -211,13 +212,15 @@ def record_group(helm, cases):
 
 def main():
     args = sys.argv[1:]
-    check = verbose = False
+    check = verbose = no_batch = False
     exe = os.path.expanduser('~/.cache/helm-oracle/v3/helm')
     groups = []
     while args:
         a = args.pop(0)
         if a == '--check':
             check = True
+        elif a == '--no-batch':
+            no_batch = True
         elif a == '-v':
             verbose = True
         elif a == '--helm':
@@ -236,7 +239,7 @@ def main():
     os.makedirs(EXPECTED, exist_ok=True)
     stale, total = [], 0
     for group, cases in all_cases.items():
-        res = record_group(helm, cases)
+        res = record_group(helm, cases, no_batch)
         total += len(res)
         text = json.dumps(res, indent=1, ensure_ascii=False) + '\n'
         path = os.path.join(EXPECTED, group + '.json')
