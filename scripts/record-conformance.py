@@ -18,6 +18,7 @@ import base64
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -231,6 +232,23 @@ def main():
         else:
             groups.append(a)
     helm = Helm(exe, verbose)
+    try:
+        return record(helm, exe, groups, check, no_batch)
+    finally:
+        shutil.rmtree(helm.tmp, ignore_errors=True)
+
+
+def valid_text(group, results):
+    """Outputs and errors must be valid UTF-8 (helm's bytes were decoded with surrogateescape)."""
+    for name, r in results.items():
+        for v in r.values():
+            try:
+                v.encode('utf-8')
+            except UnicodeEncodeError:
+                raise RuntimeError(f'{group}/{name}: helm produced invalid UTF-8; change the case')
+
+
+def record(helm, exe, groups, check, no_batch):
     ver = subprocess.run([exe, 'version', '--short'], capture_output=True, text=True, env=helm.env)
     if not ver.stdout.startswith('v3.17.3'):
         print(f'expected helm v3.17.3, got {ver.stdout.strip()!r}', file=sys.stderr)
@@ -240,6 +258,7 @@ def main():
     stale, total = [], 0
     for group, cases in all_cases.items():
         res = record_group(helm, cases, no_batch)
+        valid_text(group, res)
         total += len(res)
         text = json.dumps(res, indent=1, ensure_ascii=False) + '\n'
         path = os.path.join(EXPECTED, group + '.json')
