@@ -26,6 +26,9 @@ import sys
 import tempfile
 import unicodedata
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from helm_oracle import CHART_YAML, HELM, helm_env, update_file  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, 'tests', 'data', 'property')
 SEED = 20250417
@@ -271,14 +274,12 @@ def run_helm(exe, values):
     with tempfile.TemporaryDirectory() as d:
         chart = os.path.join(d, 't')
         os.makedirs(os.path.join(chart, 'templates'))
-        for name, text in {'Chart.yaml': 'apiVersion: v2\nname: t\nversion: 0.1.0\n',
+        for name, text in {'Chart.yaml': CHART_YAML,
                            'values.yaml': values, 'templates/out.yaml': TEMPLATE}.items():
             with open(os.path.join(chart, name), 'w', encoding='utf-8', newline='') as f:
                 f.write(text)
-        env = {'PATH': os.environ.get('PATH', '/usr/bin:/bin'), 'HOME': d, 'KUBECONFIG': '/dev/null',
-               'HELM_CACHE_HOME': d + '/h', 'HELM_CONFIG_HOME': d + '/h', 'HELM_DATA_HOME': d + '/h',
-               'TZ': 'UTC'}
-        p = subprocess.run([exe, 'template', 'x', chart], capture_output=True, env=env, timeout=600)
+        p = subprocess.run([exe, 'template', 'x', chart], capture_output=True, env=helm_env(d),
+                           timeout=600)
     if p.returncode:
         sys.stderr.write(p.stderr.decode('utf-8', 'replace'))
         return None
@@ -288,7 +289,7 @@ def run_helm(exe, values):
 def main():
     args = sys.argv[1:]
     count, check, runs = COUNT, False, 5
-    exe = os.path.expanduser('~/.cache/helm-oracle/v3/helm')
+    exe = HELM
     while args:
         a = args.pop(0)
         if a == '--count':
@@ -347,12 +348,8 @@ def main():
     stale = []
     for name, text in files.items():
         path = os.path.join(OUT, name)
-        old = open(path, encoding='utf-8').read() if os.path.exists(path) else None
-        if old != text:
+        if update_file(path, text, check):
             stale.append(name)
-            if not check:
-                with open(path, 'w', encoding='utf-8', newline='') as f:
-                    f.write(text)
     size = sum(len(t.encode()) for t in files.values())
     print(f'{len(cases)} cases, {size} bytes', file=sys.stderr)
     if check and stale:

@@ -25,11 +25,11 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import conformance_cases  # noqa: E402
+from helm_oracle import CHART_YAML, HELM, helm_env, update_file  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = os.path.join(ROOT, 'tests', 'conformance', 'cases')
 EXPECTED = os.path.join(ROOT, 'tests', 'conformance', 'expected')
-CHART_YAML = 'apiVersion: v2\nname: t\nversion: 0.1.0\n'
 RELEASE = 'x'
 # Appended to a file-mode case so that its exact rendered bytes can be cut out of helm's --debug
 # dump (the trailing document is broken YAML, which makes helm dump every rendered file).
@@ -49,16 +49,7 @@ class Helm:
         self.tmp = tempfile.mkdtemp(prefix='rudder-conf-')
         home = os.path.join(self.tmp, 'home')
         os.makedirs(home)
-        self.env = {
-            'PATH': os.environ.get('PATH', '/usr/bin:/bin'),
-            'HOME': home,
-            'HELM_CACHE_HOME': os.path.join(home, 'cache'),
-            'HELM_CONFIG_HOME': os.path.join(home, 'config'),
-            'HELM_DATA_HOME': os.path.join(home, 'data'),
-            'KUBECONFIG': '/dev/null',
-            'TZ': 'UTC',
-            'LANG': 'C.UTF-8',
-        }
+        self.env = helm_env(home)
         self.n = 0
 
     def chart(self, values, files):
@@ -214,7 +205,7 @@ def record_group(helm, cases, no_batch):
 def main():
     args = sys.argv[1:]
     check = verbose = no_batch = False
-    exe = os.path.expanduser('~/.cache/helm-oracle/v3/helm')
+    exe = HELM
     groups = []
     while args:
         a = args.pop(0)
@@ -262,12 +253,8 @@ def record(helm, exe, groups, check, no_batch):
         total += len(res)
         text = json.dumps(res, indent=1, ensure_ascii=False) + '\n'
         path = os.path.join(EXPECTED, group + '.json')
-        old = open(path, encoding='utf-8').read() if os.path.exists(path) else None
-        if old != text:
+        if update_file(path, text, check):
             stale.append(group)
-            if not check:
-                with open(path, 'w', encoding='utf-8', newline='') as f:
-                    f.write(text)
         errs = sum(1 for r in res.values() if 'error' in r)
         print(f'{group}: {len(res)} cases ({errs} errors)', file=sys.stderr)
     print(f'total: {total} cases, {helm.runs} helm runs', file=sys.stderr)
