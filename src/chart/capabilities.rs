@@ -130,6 +130,7 @@ impl Capabilities {
             ],
             stringer: Some(self.kube_version.clone()),
             data: kv_data,
+            display: None,
         }
         .into_value();
         let helm_data = {
@@ -150,6 +151,7 @@ impl Capabilities {
             ],
             stringer: None,
             data: helm_data.clone(),
+            display: None,
         }
         .into_value();
         let apis = Value::Object(std::sync::Arc::new(VersionSet(self.api_versions.clone())));
@@ -162,6 +164,7 @@ impl Capabilities {
             fields: vec![("KubeVersion", kube), ("APIVersions", apis), ("HelmVersion", helm)],
             stringer: None,
             data: Value::map(data),
+            display: None,
         }
         .into_value()
     }

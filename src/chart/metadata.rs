@@ -339,11 +339,16 @@ impl Metadata {
             data.insert("dependencies".into(), Value::list(self.dependencies.iter().map(dependency_data).collect()));
         }
         data.insert("IsRoot".into(), Value::Bool(is_root));
+        // Go prints the embedded Metadata as its own `{...}` before IsRoot.
+        let meta: Vec<String> =
+            fields[..fields.len() - 1].iter().map(|(_, v)| crate::template::format::fmt_v(v)).collect();
+        let display = Some(format!("{{{{{}}} {is_root}}}", meta.join(" ")));
         StructObject {
             type_name: "struct { chart.Metadata; IsRoot bool }".into(),
             fields,
             stringer: None,
             data: Value::map(data),
+            display,
         }
         .into_value()
     }
@@ -371,6 +376,7 @@ fn maintainer_object(m: &Maintainer) -> Value {
         fields: vec![("Name", Value::str(&m.name)), ("Email", Value::str(&m.email)), ("URL", Value::str(&m.url))],
         stringer: None,
         data: maintainer_data(m),
+        display: None,
     }
     .into_value()
 }
@@ -400,6 +406,7 @@ fn dependency_object(d: &Dependency) -> Value {
         ],
         stringer: None,
         data: dependency_data(d),
+        display: None,
     }
     .into_value()
 }

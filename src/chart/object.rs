@@ -17,6 +17,8 @@ pub struct StructObject {
     pub stringer: Option<String>,
     /// The JSON view (struct tags applied).
     pub data: Value,
+    /// How `%v` prints it when that is not the plain field list (embedded structs).
+    pub display: Option<String>,
 }
 
 impl StructObject {
@@ -43,7 +45,7 @@ impl Object for StructObject {
         }
     }
     fn format(&self) -> String {
-        if let Some(s) = &self.stringer {
+        if let Some(s) = self.stringer.as_ref().or(self.display.as_ref()) {
             return s.clone();
         }
         // Go's %v of a struct: `{f1 f2 ...}`.

@@ -5,7 +5,7 @@ use crate::chart::capabilities::Capabilities;
 use crate::chart::files::Files;
 use crate::chart::Chart;
 use crate::funcs::helm::{ERR_END, ERR_START};
-use crate::template::{FuncMap, Host, Map, MapRef, Session, Templates, Value};
+use crate::template::{FuncMap, Host, Map, MapKind, MapRef, Session, Templates, Value};
 use std::sync::Arc;
 
 /// The release fields of `.Release`.
@@ -47,6 +47,10 @@ fn collect(chart: &Chart, parent_vals: &MapRef, release: &Value, caps: &Value, o
     next.insert("Files".into(), Value::Object(Arc::new(files)));
     next.insert("Release".into(), release.clone());
     next.insert("Capabilities".into(), caps.clone());
+    let values = match values {
+        Value::Map(m) => Value::Map(m.with_kind(MapKind::Values)),
+        other => other,
+    };
     next.insert("Values".into(), values);
     next.insert("Subcharts".into(), Value::Map(subcharts.clone()));
     let next = MapRef::new(next);
@@ -120,7 +124,7 @@ pub fn render(
         tmpl.insert("Name".into(), Value::str(key));
         tmpl.insert("BasePath".into(), Value::str(&r.base_path));
         r.vals.write().insert("Template".into(), Value::map(tmpl));
-        let data = Value::Map(r.vals.clone());
+        let data = Value::Map(r.vals.with_kind(MapKind::Values));
         let out = crate::template::exec::grow(|| set.execute_in(&session, key, &data))
             .map_err(|e| cleanup_exec_error(key, &e.message))?;
         rendered.push((key.clone(), out.replace("<no value>", "")));

@@ -142,8 +142,15 @@ pub fn render_chart(chart: Chart, user: &Map, opts: &RenderOptions) -> Result<Re
     render_chart_with(chart, user, opts, &NoHost)
 }
 
-/// Renders a loaded chart, answering `lookup` through `host`.
-pub fn render_chart_with(mut chart: Chart, user: &Map, opts: &RenderOptions, host: &dyn Host) -> Result<Rendered, String> {
+/// Everything up to the template engine: dependency processing, coalescing, schema and
+/// kubeVersion checks, rendering. Returns the processed chart, every rendered file (partials
+/// excluded, NOTES included) and Helm's warnings.
+pub fn render_files(
+    mut chart: Chart,
+    user: &Map,
+    opts: &RenderOptions,
+    host: &dyn Host,
+) -> Result<(Chart, Vec<(String, String)>, Vec<String>), String> {
     let mut warnings = Vec::new();
     if chart.metadata.chart_type == "library" {
         return Err("library charts are not installable".into());
@@ -189,6 +196,12 @@ pub fn render_chart_with(mut chart: Chart, user: &Map, opts: &RenderOptions, hos
         revision: 1,
     };
     let files = engine::render(&chart, &vals, &release, &caps, helm_funcs(), host)?;
+    Ok((chart, files, warnings))
+}
+
+/// Renders a loaded chart, answering `lookup` through `host`.
+pub fn render_chart_with(chart: Chart, user: &Map, opts: &RenderOptions, host: &dyn Host) -> Result<Rendered, String> {
+    let (chart, files, mut warnings) = render_files(chart, user, opts, host)?;
     let files: Vec<(String, String)> = files.into_iter().filter(|(k, _)| !k.ends_with("NOTES.txt")).collect();
     let mut info = |m: String| warnings.push(m);
     let (hooks, manifests) = manifest::sort_manifests(&files, &mut info)?;

@@ -48,9 +48,14 @@ fn build() -> FuncMap {
     m.add("le", ANY2, |_, a| le(&a[0], &a[1]).map(Value::Bool));
     m.add("gt", ANY2, |_, a| le(&a[0], &a[1]).map(|b| Value::Bool(!b)));
     m.add("ge", ANY2, |_, a| lt(&a[0], &a[1]).map(|b| Value::Bool(!b)));
-    m.add_variadic("call", ANY1, Param::Any, |_, a| match &a[0] {
-        Value::Nil => Err("call of nil".into()),
-        v => Err(format!("non-function of type {}", v.type_name())),
+    // The executor passes the callee's node text first.
+    m.add_variadic("call", ANY1, Param::Any, |_, a| match a.get(1) {
+        None | Some(Value::Nil) => Err("call of nil".into()),
+        Some(v) => Err(format!(
+            "non-function {} of type {}",
+            a[0].as_str().unwrap_or_default(),
+            v.type_name()
+        )),
     });
     m
 }

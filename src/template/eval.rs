@@ -7,7 +7,7 @@ use super::exec::{grow, At, Rv, State};
 use super::format;
 use super::funcs::{Function, Param};
 use super::set::{find_function, MissingKey};
-use super::value::{Member, Object, Value};
+use super::value::{MapKind, MapRef, Member, Object, Value};
 
 impl<'a> State<'a, '_> {
     /// Evaluates a pipeline; declared variables are pushed (or assigned).
@@ -148,6 +148,12 @@ impl<'a> State<'a, '_> {
                 Ok(Rv::invalid())
             }
             Value::Nil => Err(self.error(format_args!("nil pointer evaluating {typ}.{name}"))),
+            Value::Map(m) if m.kind() == MapKind::Values && values_method(name).is_some() => {
+                let params = values_method(name).unwrap_or(&[]);
+                let obj: std::sync::Arc<dyn Object> = std::sync::Arc::new(ValuesMethods(m.clone()));
+                let callee = Callee::Method { obj: &obj, params, variadic: None };
+                self.eval_call(dot, callee, None, name, cmd, fin, node)
+            }
             Value::Map(m) => {
                 if has_args {
                     return Err(self.error(format_args!("{name} is not a method but has arguments")));
@@ -237,13 +243,20 @@ impl<'a> State<'a, '_> {
             }
             return Ok(v);
         }
-        let mut argv: Vec<Value> = Vec::with_capacity(num_in);
+        let mut argv: Vec<Value> = Vec::with_capacity(num_in + 1);
+        if bname == Some("call") {
+            // Go passes the callee's node text first, for its error message.
+            argv.push(Value::string(args.first().map(|a| a.to_string()).unwrap_or_default()));
+        }
         for (i, arg) in args.iter().enumerate() {
             let param = params.get(i).copied().or(variadic).unwrap_or(Param::Any);
             argv.push(self.eval_arg(dot, Some(param), arg)?.v);
         }
         if let Some(f) = fin {
             let param = params.get(args.len()).copied().or(variadic).unwrap_or(Param::Any);
+            if bname == Some("call") && args.is_empty() {
+                argv.push(Value::string(crate::template::format::fmt_v(&f.v)));
+            }
             argv.push(self.validate(f, Some(param))?.v);
         }
         let result = match callee {
@@ -363,7 +376,7 @@ impl<'a> State<'a, '_> {
     /// Go's `idealConstant`: an untyped number literal becomes int or float64.
     fn ideal_constant(&mut self, n: &NumberNode) -> Result<Rv, Error> {
         if n.is_complex {
-            return Err(self.error(format_args!("complex constant {} is not supported", n.text)));
+            return Ok(Rv::concrete(Value::Object(std::sync::Arc::new(Complex(n.complex.0, n.complex.1)))));
         }
         let t = n.text.as_str();
         let hex_int = t.len() > 2 && t.starts_with('0') && matches!(t.as_bytes()[1], b'x' | b'X')
@@ -439,5 +452,96 @@ impl Callee<'_> {
             Callee::Func(f) => (f.params, f.variadic),
             Callee::Method { params, variadic, .. } => (params, *variadic),
         }
+    }
+}
+
+/// The methods of Helm's `chartutil.Values` reachable from templates (`.Values.AsMap`,
+/// `.Values.Table "a.b"`, `.Values.YAML`, `.Values.PathValue "a.b"`), with their parameters.
+fn values_method(name: &str) -> Option<&'static [Param]> {
+    match name {
+        "AsMap" | "YAML" => Some(&[]),
+        "Table" | "PathValue" => Some(&[Param::String]),
+        _ => None,
+    }
+}
+
+/// A `chartutil.Values` receiver for its methods.
+#[derive(Debug)]
+struct ValuesMethods(MapRef);
+
+impl ValuesMethods {
+    fn walk(&self, path: &str) -> Option<Value> {
+        let mut cur = Value::Map(self.0.clone());
+        for part in path.split('.') {
+            cur = match cur {
+                Value::Map(m) => m.get(part)?,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+}
+
+impl Object for ValuesMethods {
+    fn type_name(&self) -> &str {
+        "chartutil.Values"
+    }
+    fn member(&self, _name: &str) -> Option<Member> {
+        None
+    }
+    fn call(&self, name: &str, args: &[Value]) -> Result<Value, String> {
+        let path = args.first().and_then(Value::as_str).unwrap_or_default();
+        match name {
+            "AsMap" => Ok(Value::Map(self.0.with_kind(MapKind::Plain))),
+            "YAML" => crate::yaml::to_yaml(&Value::Map(self.0.clone())).map(Value::string),
+            "Table" => match self.walk(path) {
+                Some(Value::Map(m)) => Ok(Value::Map(m.with_kind(MapKind::Values))),
+                _ => Err(format!("no table named {path:?}")),
+            },
+            "PathValue" => match self.walk(path) {
+                Some(v) if !matches!(v, Value::Map(_)) => Ok(v),
+                _ => Err(format!("no value for key {path:?}")),
+            },
+            _ => Err(format!("{name} is not a method")),
+        }
+    }
+    fn format(&self) -> String {
+        crate::template::format::fmt_v(&Value::Map(self.0.clone()))
+    }
+    fn to_data(&self) -> Value {
+        Value::Map(self.0.clone())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// A `complex128` constant (`1i`): templates can print and compare it, nothing more.
+#[derive(Debug)]
+struct Complex(f64, f64);
+
+impl Object for Complex {
+    fn type_name(&self) -> &str {
+        "complex128"
+    }
+    fn kind_name(&self) -> &str {
+        "complex128"
+    }
+    fn member(&self, _name: &str) -> Option<Member> {
+        None
+    }
+    fn format(&self) -> String {
+        let g = crate::template::format::format_float_g;
+        let sign = if self.1 >= 0.0 || self.1.is_nan() { "+" } else { "" };
+        format!("({}{sign}{}i)", g(self.0), g(self.1))
+    }
+    fn to_data(&self) -> Value {
+        Value::Nil
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+    fn truthy(&self) -> bool {
+        self.0 != 0.0 || self.1 != 0.0
     }
 }

@@ -26,4 +26,4 @@ pub use error::{Error, ErrorKind};
 pub use funcs::{FuncMap, Function, Param, Runtime};
 pub use exec::{Host, NoHost};
 pub use set::{MissingKey, Options, Session, Templates};
-pub use value::{List, Map, MapRef, Member, Object, SliceKind, Value};
+pub use value::{List, Map, MapKind, MapRef, Member, Object, SliceKind, Value};

@@ -19,12 +19,31 @@ pub type Map = BTreeMap<String, Value>;
 
 /// A shared, mutable map (a Go map value is a reference).
 #[derive(Clone, Default)]
-pub struct MapRef(Arc<RwLock<Map>>);
+pub struct MapRef(Arc<RwLock<Map>>, MapKind);
+
+/// The Go type of a map handle: the same storage can be seen as a plain
+/// `map[string]interface {}` or as Helm's named `chartutil.Values` (which has methods).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MapKind {
+    /// `map[string]interface {}`.
+    #[default]
+    Plain,
+    /// `chartutil.Values` (`.Values` in templates).
+    Values,
+}
 
 impl MapRef {
     /// Wraps a map.
     pub fn new(map: Map) -> Self {
-        MapRef(Arc::new(RwLock::new(map)))
+        MapRef(Arc::new(RwLock::new(map)), MapKind::Plain)
+    }
+    /// The Go type of this handle.
+    pub fn kind(&self) -> MapKind {
+        self.1
+    }
+    /// The same map seen as another Go type (Go's type conversion shares the storage).
+    pub fn with_kind(&self, kind: MapKind) -> MapRef {
+        MapRef(self.0.clone(), kind)
     }
     /// Read access.
     pub fn read(&self) -> parking_lot::RwLockReadGuard<'_, Map> {
@@ -149,6 +168,11 @@ pub trait Object: Send + Sync + fmt::Debug {
     fn to_data(&self) -> Value;
     /// Downcasting support for functions that accept only one object type.
     fn as_any(&self) -> &dyn Any;
+    /// Go truthiness (`if`, `and`, `not`): structs are always true; numeric objects (complex
+    /// numbers) are false when zero.
+    fn truthy(&self) -> bool {
+        true
+    }
     /// For map-like objects (`.Files`), the sorted entries `range` iterates over.
     fn entries(&self) -> Option<Vec<(String, Value)>> {
         None
@@ -229,7 +253,7 @@ impl Value {
             Value::Bytes(b) => !b.is_empty(),
             Value::List(l) => !l.items.is_empty(),
             Value::Map(m) => !m.is_empty(),
-            Value::Object(_) => true,
+            Value::Object(o) => o.truthy(),
         }
     }
 
@@ -253,7 +277,10 @@ impl Value {
                 SliceKind::String => "[]string",
                 SliceKind::Int => "[]int",
             },
-            Value::Map(_) => "map[string]interface {}",
+            Value::Map(m) => match m.kind() {
+                MapKind::Plain => "map[string]interface {}",
+                MapKind::Values => "chartutil.Values",
+            },
             Value::Object(o) => o.type_name(),
         }
     }
@@ -301,6 +328,9 @@ impl Value {
                     && a.items.iter().zip(&b.items).all(|(x, y)| x.deep_equal(y))
             }
             (Value::Map(a), Value::Map(b)) => {
+                if a.kind() != b.kind() {
+                    return false;
+                }
                 if a.ptr_eq(b) {
                     return true;
                 }
