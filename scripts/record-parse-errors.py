@@ -199,6 +199,11 @@ CASES = [
     '{{ end "\\u00e9" }}',
     '{{ end 1.5e10i }}',
     '{{ end \'\\n\' }}',
+    '{{ 0x1-2i }}',
+    '{{ 1i+2i }}',
+    '{{ +i+2i }}',
+    '{{ 1+2_i }}',
+    '{{ print 1.5e3-2.5e-1i 0x1p2+0x1p-2i }}{{ nofn }}',
 ]
 
 # Templates that parse but fail while executing: Helm's error shows `LINE:COL` and the
