@@ -259,6 +259,7 @@ impl Parser<'_> {
             int: 0,
             uint: 0,
             float: 0.0,
+            complex: (0.0, 0.0),
         };
         match token.typ {
             ItemType::CharConstant => {
@@ -346,6 +347,7 @@ fn set_exact_ints(n: &mut NumberNode, f: f64) {
 /// Go's `simplifyComplex`: a complex value with no imaginary part is also a float (and
 /// possibly an integer).
 fn simplify_complex(n: &mut NumberNode, re: f64, im: f64) {
+    n.complex = (re, im);
     n.is_float = im == 0.0;
     if n.is_float {
         n.float = re;

@@ -259,6 +259,8 @@ fn numbers_like_go() {
     assert!(n.is_complex && n.is_float && n.is_int && n.int == 0);
     let n = num("1+0i");
     assert!(n.is_complex && n.is_float && n.int == 1);
+    assert_eq!(num("1.5-2i").complex, (1.5, -2.0));
+    assert_eq!(num("2i").complex, (0.0, 2.0));
     let n = num("0x1p-2");
     assert!(n.is_float && n.float == 0.25 && !n.is_int);
     let n = num("1_000");
