@@ -356,7 +356,7 @@ fn random_input_never_panics() {
         "{{", "}}", "{{-", "-}}", " ", "\n", ".", "$", "$x", ":=", "=", "|", "(", ")", ",", "\"",
         "`", "'", "\\", "if", "else", "end", "range", "with", "define", "block", "template",
         "break", "continue", "nil", "true", "1", "0x", "1e", "+", "-", "i", "_", "/*", "*/", "é",
-        ".A", "print", "nofn", "\"s\"", "'c'", "\u{1}", "{", "}",
+        ".A", "print", "nofn", "\"s\"", "'c'", "\u{1}", "{", "}", "\\é", "\\x", "\\u00", "0x1p",
     ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut rand = move || {
@@ -508,6 +508,18 @@ fn mutated_corpus_never_panics() {
             }
         }
     }
+}
+
+#[test]
+fn backslash_before_multibyte_character_is_invalid() {
+    assert_eq!(
+        parse_err("{{ \"\\é\" }}"),
+        "template: t.yaml:1: invalid syntax"
+    );
+    assert_eq!(
+        parse_err("{{ '\\é' }}"),
+        "template: t.yaml:1: invalid syntax"
+    );
 }
 
 #[test]
