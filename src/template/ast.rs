@@ -199,6 +199,8 @@ pub struct NumberNode {
     pub uint: u64,
     /// Value as float64 (valid if `is_float`).
     pub float: f64,
+    /// Value as complex128, `(real, imag)` (valid if `is_complex`; Go prints it as `(1+2i)`).
+    pub complex: (f64, f64),
 }
 
 /// An operand inside a command.

@@ -4,7 +4,9 @@
 use super::ast::{Arg, Command, NumberNode, Pipe, VariableNode};
 use super::lex::{Item, ItemType};
 use super::parse::{new_pipe, PResult, Parser, MAX_PAREN_DEPTH, STACK_RED_ZONE, STACK_SEGMENT};
-use super::unquote::{parse_float, parse_int, parse_uint, quote, unquote_char, INVALID_SYNTAX};
+use super::unquote::{
+    parse_float, parse_int, parse_uint, quote, unquote_char, NumError, INVALID_SYNTAX,
+};
 
 fn new_variable(pos: usize, name: &str) -> VariableNode {
     VariableNode {
@@ -257,6 +259,7 @@ impl Parser<'_> {
             int: 0,
             uint: 0,
             float: 0.0,
+            complex: (0.0, 0.0),
         };
         match token.typ {
             ItemType::CharConstant => {
@@ -275,8 +278,7 @@ impl Parser<'_> {
                 return Ok(n);
             }
             ItemType::Complex => {
-                let (re, im) = parse_complex(text)
-                    .ok_or_else(|| self.errorf("syntax error scanning complex number"))?;
+                let (re, im) = parse_complex(text).map_err(|msg| self.errorf(msg))?;
                 n.is_complex = true;
                 simplify_complex(&mut n, re, im);
                 return Ok(n);
@@ -345,6 +347,7 @@ fn set_exact_ints(n: &mut NumberNode, f: f64) {
 /// Go's `simplifyComplex`: a complex value with no imaginary part is also a float (and
 /// possibly an integer).
 fn simplify_complex(n: &mut NumberNode, re: f64, im: f64) {
+    n.complex = (re, im);
     n.is_float = im == 0.0;
     if n.is_float {
         n.float = re;
@@ -352,15 +355,71 @@ fn simplify_complex(n: &mut NumberNode, re: f64, im: f64) {
     }
 }
 
-/// Splits `1+2i` into its real and imaginary parts (what `fmt.Sscan` does for Go).
-fn parse_complex(text: &str) -> Option<(f64, f64)> {
-    let body = text.strip_suffix('i')?;
-    let bytes = body.as_bytes();
-    // The sign of the imaginary part: the last sign not opening the text or an exponent.
-    let split = (1..bytes.len()).rev().find(|&i| {
-        matches!(bytes[i], b'+' | b'-') && !matches!(bytes[i - 1], b'e' | b'E' | b'p' | b'P')
-    })?;
-    let re = parse_float(&body[..split]).ok()?;
-    let im = parse_float(&body[split..]).ok()?;
-    Some((re, im))
+/// Reads a complex literal such as `1+2i` the way Go's `fmt.Sscan` does for the parser: two
+/// float tokens around a sign, then `i`; each token converted with `strconv.ParseFloat`, whose
+/// error text becomes the parse error.
+fn parse_complex(text: &str) -> Result<(f64, f64), String> {
+    const SYNTAX: &str = "syntax error scanning complex number";
+    let b = text.as_bytes();
+    let mut i = 0;
+    let re = float_token(b, &mut i);
+    if !matches!(b.get(i), Some(b'+' | b'-')) {
+        return Err(SYNTAX.into());
+    }
+    let sign = i;
+    i += 1;
+    let im_end = {
+        let _ = float_token(b, &mut i);
+        i
+    };
+    if b.get(i) != Some(&b'i') {
+        return Err(SYNTAX.into());
+    }
+    let re = convert_float(&text[re.0..re.1])?;
+    let im = convert_float(&text[sign..im_end])?;
+    Ok((re, im))
+}
+
+/// `fmt`'s `floatToken`: the span of a float token starting at `*i`.
+fn float_token(b: &[u8], i: &mut usize) -> (usize, usize) {
+    let start = *i;
+    let accept = |i: &mut usize, set: &[u8]| {
+        if b.get(*i).is_some_and(|c| set.contains(c)) {
+            *i += 1;
+            true
+        } else {
+            false
+        }
+    };
+    accept(i, b"+-");
+    // The start of "inf" is consumed even when the rest is missing.
+    if accept(i, b"iI") && accept(i, b"nN") {
+        accept(i, b"fF");
+        return (start, *i);
+    }
+    let (digits, exp): (&[u8], &[u8]) = if accept(i, b"0") && accept(i, b"xX") {
+        (b"0123456789abcdefABCDEF_", b"pP")
+    } else {
+        (b"0123456789_", b"eEpP")
+    };
+    while accept(i, digits) {}
+    if accept(i, b".") {
+        while accept(i, digits) {}
+    }
+    if accept(i, exp) {
+        accept(i, b"+-");
+        while accept(i, b"0123456789_") {}
+    }
+    (start, *i)
+}
+
+/// `strconv.ParseFloat` with Go's `*NumError` message on failure.
+fn convert_float(s: &str) -> Result<f64, String> {
+    parse_float(s).map_err(|e| {
+        let why = match e {
+            NumError::Syntax => "invalid syntax",
+            NumError::Range => "value out of range",
+        };
+        format!("strconv.ParseFloat: parsing {}: {why}", quote(s))
+    })
 }

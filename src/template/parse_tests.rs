@@ -259,6 +259,8 @@ fn numbers_like_go() {
     assert!(n.is_complex && n.is_float && n.is_int && n.int == 0);
     let n = num("1+0i");
     assert!(n.is_complex && n.is_float && n.int == 1);
+    assert_eq!(num("1.5-2i").complex, (1.5, -2.0));
+    assert_eq!(num("2i").complex, (0.0, 2.0));
     let n = num("0x1p-2");
     assert!(n.is_float && n.float == 0.25 && !n.is_int);
     let n = num("1_000");
@@ -354,7 +356,7 @@ fn random_input_never_panics() {
         "{{", "}}", "{{-", "-}}", " ", "\n", ".", "$", "$x", ":=", "=", "|", "(", ")", ",", "\"",
         "`", "'", "\\", "if", "else", "end", "range", "with", "define", "block", "template",
         "break", "continue", "nil", "true", "1", "0x", "1e", "+", "-", "i", "_", "/*", "*/", "é",
-        ".A", "print", "nofn", "\"s\"", "'c'", "\u{1}", "{", "}",
+        ".A", "print", "nofn", "\"s\"", "'c'", "\u{1}", "{", "}", "\\é", "\\x", "\\u00", "0x1p",
     ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut rand = move || {
@@ -363,11 +365,21 @@ fn random_input_never_panics() {
         state ^= state << 17;
         state
     };
-    for _ in 0..4000 {
+    let rounds: usize = std::env::var("FUZZ_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4000);
+    for _ in 0..rounds {
         let len = (rand() % 24) as usize;
         let mut text = String::new();
         for _ in 0..len {
-            text.push_str(PIECES[(rand() % PIECES.len() as u64) as usize]);
+            let r = rand();
+            if r % 8 == 0 {
+                // Any character at all, including multi-byte and control ones.
+                text.push(char::from_u32((r >> 8) as u32 % 0x11_0000).unwrap_or('\u{fffd}'));
+            } else {
+                text.push_str(PIECES[(r % PIECES.len() as u64) as usize]);
+            }
         }
         let _ = parse("t", &text, &is_func);
     }
@@ -452,4 +464,73 @@ fn recorded_exec_error_positions() {
     }
     assert!(checked >= 25, "only {checked} cases");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn mutated_corpus_never_panics() {
+    let data = include_str!("../../tests/data/parse_errors.tsv");
+    let corpus: Vec<String> = data
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(t, _)| unescape(t))
+        .collect();
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut rand = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let rounds: usize = std::env::var("FUZZ_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    for _ in 0..rounds {
+        let mut text = corpus[(rand() % corpus.len() as u64) as usize].clone();
+        for _ in 0..(rand() % 4) {
+            let donor = &corpus[(rand() % corpus.len() as u64) as usize];
+            let cut = |s: &str, r: u64| {
+                let bounds: Vec<usize> =
+                    s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
+                bounds[(r % bounds.len() as u64) as usize]
+            };
+            let (a, b) = (cut(donor, rand()), cut(donor, rand()));
+            let piece = &donor[a.min(b)..a.max(b)];
+            let at = cut(&text, rand());
+            let end = cut(&text[at..], rand()) + at;
+            text.replace_range(at..end, piece);
+        }
+        if let Ok(trees) = parse("t", &text, &is_func) {
+            // Whatever parses must also display and locate without panicking.
+            for t in &trees {
+                let _ = t.root.to_string();
+                let _ = node_contexts(t);
+            }
+        }
+    }
+}
+
+#[test]
+fn backslash_before_multibyte_character_is_invalid() {
+    assert_eq!(
+        parse_err("{{ \"\\é\" }}"),
+        "template: t.yaml:1: invalid syntax"
+    );
+    assert_eq!(
+        parse_err("{{ '\\é' }}"),
+        "template: t.yaml:1: invalid syntax"
+    );
+}
+
+#[test]
+fn complex_literals_scan_like_fmt() {
+    assert_eq!(
+        parse_err("{{ 0x1-2i }}"),
+        r#"template: t.yaml:1: strconv.ParseFloat: parsing "0x1": invalid syntax"#
+    );
+    assert_eq!(
+        parse_err("{{ 1i+2i }}"),
+        "template: t.yaml:1: syntax error scanning complex number"
+    );
+    parse_ok("{{ print 1.5e3-2.5e-1i 0x1p2+0x1p-2i }}");
 }

@@ -106,7 +106,8 @@ pub fn unquote_char(s: &str, quote: u8) -> Result<(u32, bool, &str), SyntaxError
     let Some(&e) = bytes.get(1) else {
         return Err(SyntaxError);
     };
-    let rest = &s[2..];
+    // A backslash before a multi-byte character is no escape at all.
+    let rest = s.get(2..).ok_or(SyntaxError)?;
     let simple = |v: u8| Ok((u32::from(v), false, rest));
     match e {
         b'a' => simple(0x07),
@@ -541,6 +542,7 @@ mod tests {
         assert_eq!(unquote(r#""\u00e9\x41\101""#), Ok("éAA".to_string()));
         assert_eq!(unquote("`a\r\nb`"), Ok("a\nb".to_string()));
         assert_eq!(unquote(r#""\q""#), Err(SyntaxError));
+        assert_eq!(unquote("\"\\\u{e9}\""), Err(SyntaxError));
         assert_eq!(unquote(r#""\'""#), Err(SyntaxError));
         assert_eq!(unquote(r#""\ud800""#), Err(SyntaxError));
         assert_eq!(unquote(r#""\400""#), Err(SyntaxError));
