@@ -131,27 +131,31 @@ impl Loc {
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
+    // Wrapping arithmetic: absurd years from templates (`.AddDate 1e18 0 0`) wrap like Go's
+    // int arithmetic instead of panicking.
+    let y = if m <= 2 { y.wrapping_sub(1) } else { y };
     let era = y.div_euclid(400);
-    let yoe = y - era * 400;
+    let yoe = y.rem_euclid(400);
     let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let doy = (153 * mp + 2) / 5 + d.wrapping_sub(1);
+    let doe = (yoe * 365 + yoe / 4 - yoe / 100).wrapping_add(doy);
+    era.wrapping_mul(146_097)
+        .wrapping_add(doe)
+        .wrapping_sub(719_468)
 }
 
 /// The civil date of a day count since 1970-01-01: (year, month 1-12, day 1-31).
 pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
+    let z = z.wrapping_add(719_468);
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
+    let y = yoe.wrapping_add(era.wrapping_mul(400));
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    (if m <= 2 { y.wrapping_add(1) } else { y }, m, d)
 }
 
 /// Whether `y` is a Gregorian leap year.
@@ -281,20 +285,23 @@ impl GoTime {
     #[allow(clippy::too_many_arguments)]
     pub fn date(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64, ns: i64, loc: Loc) -> GoTime {
         // Normalise month, then carry nanoseconds/seconds/minutes/hours into days.
-        let m0 = mo - 1;
-        let y = y + m0.div_euclid(12);
+        let m0 = mo.wrapping_sub(1);
+        let y = y.wrapping_add(m0.div_euclid(12));
         let mo = m0.rem_euclid(12) + 1;
-        let s = s + ns.div_euclid(1_000_000_000);
+        let s = s.wrapping_add(ns.div_euclid(1_000_000_000));
         let ns = ns.rem_euclid(1_000_000_000);
-        let secs_of_day = h * 3600 + mi * 60 + s;
-        let days = days_from_civil(y, mo, 1) + (d - 1);
-        let local = days * 86_400 + secs_of_day;
+        let secs_of_day = h
+            .wrapping_mul(3600)
+            .wrapping_add(mi.wrapping_mul(60))
+            .wrapping_add(s);
+        let days = days_from_civil(y, mo, 1).wrapping_add(d.wrapping_sub(1));
+        let local = days.wrapping_mul(86_400).wrapping_add(secs_of_day);
         // Go: guess the offset at the local reading, then re-check at the corrected instant.
         let (_, off1) = loc.lookup(local);
-        let mut unix = local - i64::from(off1);
+        let mut unix = local.wrapping_sub(i64::from(off1));
         let (_, off2) = loc.lookup(unix);
         if off2 != off1 {
-            unix = local - i64::from(off2);
+            unix = local.wrapping_sub(i64::from(off2));
         }
         GoTime {
             unix,
@@ -307,7 +314,7 @@ impl GoTime {
     /// The civil fields in this time's location.
     pub fn civil(&self) -> Civil {
         let (zone, offset) = self.loc.lookup(self.unix);
-        let local = self.unix + i64::from(offset);
+        let local = self.unix.wrapping_add(i64::from(offset));
         let days = local.div_euclid(86_400);
         let sod = local.rem_euclid(86_400);
         let (year, month, day) = civil_from_days(days);
@@ -320,7 +327,7 @@ impl GoTime {
             sec: sod % 60,
             nsec: self.nsec,
             weekday: (days + 4).rem_euclid(7),
-            yday: days - days_from_civil(year, 1, 1) + 1,
+            yday: days.wrapping_sub(days_from_civil(year, 1, 1)) + 1,
             zone,
             offset,
         }
@@ -361,7 +368,8 @@ impl GoTime {
         if let (Some(a), Some(b)) = (self.mono, u.mono) {
             return a.saturating_sub(b);
         }
-        let ns = i128::from(self.unix - u.unix) * 1_000_000_000 + i128::from(self.nsec - u.nsec);
+        let ns = (i128::from(self.unix) - i128::from(u.unix)) * 1_000_000_000
+            + i128::from(self.nsec - u.nsec);
         ns.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
     }
 
@@ -535,7 +543,8 @@ impl Object for TimeObj {
         };
         let dur_arg = |i: usize| -> Result<i64, String> {
             match args.get(i) {
-                Some(Value::Int(n) | Value::Int64(n)) => Ok(*n),
+                // An untyped constant converts to Duration; a typed int64 does not.
+                Some(Value::Int(n)) => Ok(*n),
                 Some(Value::Object(o)) => o
                     .as_any()
                     .downcast_ref::<DurationObj>()
@@ -577,9 +586,9 @@ impl Object for TimeObj {
                 let c = t.civil();
                 let (y, m, d) = (int_arg(0)?, int_arg(1)?, int_arg(2)?);
                 Ok(GoTime::date(
-                    c.year + y,
-                    c.month + m,
-                    c.day + d,
+                    c.year.wrapping_add(y),
+                    c.month.wrapping_add(m),
+                    c.day.wrapping_add(d),
                     c.hour,
                     c.min,
                     c.sec,
@@ -596,7 +605,8 @@ impl Object for TimeObj {
                     return Ok(base.into_value());
                 }
                 // Relative to the zero time, as Go does.
-                let since_zero = i128::from(base.unix - GoTime::zero().unix) * 1_000_000_000
+                let since_zero = (i128::from(base.unix) - i128::from(GoTime::zero().unix))
+                    * 1_000_000_000
                     + i128::from(base.nsec);
                 let r = since_zero.rem_euclid(i128::from(d)) as i64;
                 let mut out = base.add(-r);
@@ -642,6 +652,17 @@ pub fn duration_string(d: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extreme_values_do_not_panic() {
+        let t = GoTime::from_unix(i64::MAX).in_loc(Loc::Utc);
+        let _ = t.civil();
+        let t = GoTime::date(i64::MAX, i64::MAX, i64::MIN, 0, 0, 0, 0, Loc::Utc);
+        let _ = golayout::format(&t, "2006-01-02 Mon 002");
+        let o = TimeObj(GoTime::zero());
+        let big = Value::Int(i64::MAX);
+        assert!(o.call("AddDate", &[big.clone(), big.clone(), big]).is_ok());
+    }
 
     #[test]
     fn civil_round_trip() {
