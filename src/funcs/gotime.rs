@@ -57,6 +57,12 @@ pub fn local_zone() -> &'static TimeZone {
             let name = name.strip_prefix(':').unwrap_or(&name);
             if name.is_empty() || name == "UTC" {
                 TimeZone::UTC
+            } else if name.starts_with('/') {
+                // Go also accepts a path to a TZif file.
+                std::fs::read(name)
+                    .ok()
+                    .and_then(|data| TimeZone::tzif(name, &data).ok())
+                    .unwrap_or(TimeZone::UTC)
             } else {
                 load_zone(name).unwrap_or(TimeZone::UTC)
             }
