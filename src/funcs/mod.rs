@@ -30,6 +30,7 @@ pub mod serial;
 pub mod strings;
 #[cfg(test)]
 mod time_cases;
+pub mod timeobj;
 
 /// Every Sprig function plus Helm's data functions (everything except the ones that need the
 /// engine: `include`, `tpl`, `required`, `fail`, `lookup`, which the renderer adds).
