@@ -169,6 +169,7 @@ fn key_pair(k: &PrivKey) -> Result<KeyPair, String> {
     let alg = match k {
         PrivKey::Rsa(_) => &rcgen::PKCS_RSA_SHA256,
         PrivKey::Ec(_) => &rcgen::PKCS_ECDSA_P256_SHA256,
+        PrivKey::Ec384(_) => &rcgen::PKCS_ECDSA_P384_SHA384,
         _ => &rcgen::PKCS_ED25519,
     };
     let der = rustls_pki_types::PrivatePkcs8KeyDer::from(der);

@@ -117,6 +117,15 @@ fn ca_with_given_key_signs_with_given_leaf_key() {
 }
 
 #[test]
+fn p384_ca_key_signs() {
+    let key = PrivKey::Ec384(p384::SecretKey::random(&mut rand::rngs::OsRng))
+        .to_pem()
+        .expect("pem");
+    let ca = gen_ca("p384", 1, Some(&key)).expect("genCAWithKey with P-384");
+    with_cert(&ca.cert, |c| c.verify_signature(None).expect("self-signed"));
+}
+
+#[test]
 fn cert_argument_errors() {
     let e = gen_self_signed("x", &[Value::str("nope")], &[], 1, None).err();
     assert_eq!(e.as_deref(), Some("error parsing ip: nope"));
