@@ -6,10 +6,9 @@
 //! ExtKeyUsage ServerAuth+ClientAuth, basic constraints (CA:TRUE for CAs), SANs from the IP and
 //! DNS lists; RSA keys are 2048 bits; signatures SHA256-RSA / ECDSA-SHA256 / Ed25519 as Go picks.
 
+use super::crypto::go_b64_decode;
 use super::keys::{parse_private_key_pem, PemBlock, PrivKey};
 use crate::template::{Map, Member, Object, Value};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use rand::rngs::OsRng;
 use rand::RngCore;
 use rcgen::{
@@ -293,12 +292,8 @@ pub fn gen_signed(
 
 /// `buildCustomCert b64cert b64key`.
 pub fn build_custom(b64cert: &str, b64key: &str) -> Result<CertObj, String> {
-    let cert = STANDARD
-        .decode(b64cert)
-        .map_err(|_| "unable to decode base64 certificate")?;
-    let key = STANDARD
-        .decode(b64key)
-        .map_err(|_| "unable to decode base64 private key")?;
+    let cert = go_b64_decode(b64cert).map_err(|_| "unable to decode base64 certificate")?;
+    let key = go_b64_decode(b64key).map_err(|_| "unable to decode base64 private key")?;
     let cert = String::from_utf8_lossy(&cert).into_owned();
     let key = String::from_utf8_lossy(&key).into_owned();
     let block = super::keys::pem_decode(&cert).ok_or("unable to decode certificate")?;
