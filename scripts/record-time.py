@@ -283,6 +283,19 @@ case(f('randBytes', -1))
 case(f('bcrypt', '\u00fc' * 37))
 case(f('encryptAES', '', ''))
 
+# exotic layout elements
+case(f('date', '.0000000000 .9999999999 ,99', tdate('2024-01-05T01:02:03.120000000Z')))
+case(f('date', '__2 002 _2 2 Z07:00:00 -07:00:00', tdate('2024-01-05T01:02:03Z')))
+case(f('date', 'Z07:00:00 Z070000 MST', tdate('2024-01-05T01:02:03-03:30')))
+case(f('toDate', '15:04:05.0000000000', '10:30:00.1234567891'))
+case(f('toDate', '2006-01-02 -07:00:00', '2024-01-05 +05:30:15'))
+case(f('toDate', '2006-01-02 Z07', '2024-01-05 Z'))
+case(f('toDate', '2006-01-02 Z07', '2024-01-05 -03'))
+case(f('toDate', '2006-01-02 -0700', '2024-01-05 +2500'))
+case(f('toDate', 'Jan _2', 'Feb  3'))
+case(f('toDate', 'Monday, 02-Jan-06 15:04:05 MST', 'Tuesday, 14-Nov-23 22:13:20 UTC'))
+case(f('toDate', '2006-01-02T15:04:05Z07:00', '2024-01-05T01:02:03.5Z'))
+
 
 def run(c):
     tmpl = '{{ %s }}' % render(c['expr'])
