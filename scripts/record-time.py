@@ -296,6 +296,11 @@ case(f('toDate', 'Jan _2', 'Feb  3'))
 case(f('toDate', 'Monday, 02-Jan-06 15:04:05 MST', 'Tuesday, 14-Nov-23 22:13:20 UTC'))
 case(f('toDate', '2006-01-02T15:04:05Z07:00', '2024-01-05T01:02:03.5Z'))
 
+case(f('toDate', '2006-01-02', '2024-07-01', then=[{'field': 'IsDST'}]), tz='Europe/Berlin')
+case(f('toDate', '2006-01-02', '2024-01-01', then=[{'field': 'IsDST'}]), tz='Europe/Berlin')
+case(f('toDate', '2006-01-02', '2024-07-01', then=[{'field': 'Location'}]), tz='Europe/Berlin')
+case(f('toDate', RFC, '2024-07-01T00:00:00+02:00', then=[{'field': 'Location'}]))
+
 
 def run(c):
     tmpl = '{{ %s }}' % render(c['expr'])

@@ -44,29 +44,38 @@ pub fn with_local_zone<R>(tz: TimeZone, f: impl FnOnce() -> R) -> R {
 fn current_local() -> TimeZone {
     LOCAL_OVERRIDE
         .with(|o| o.borrow().clone())
-        .unwrap_or_else(|| local_zone().clone())
+        .unwrap_or_else(|| local_zone().0.clone())
 }
 
-/// The process-wide `Local` zone: `TZ` unset → the system zone, `TZ=""` → UTC, `TZ=name` →
-/// that zone (unknown names → UTC), as Go initialises `time.Local`.
-pub fn local_zone() -> &'static TimeZone {
-    static LOCAL: OnceLock<TimeZone> = OnceLock::new();
-    LOCAL.get_or_init(|| match std::env::var("TZ") {
-        Ok(name) => {
-            let name = name.strip_prefix(':').unwrap_or(&name);
-            if name.is_empty() || name == "UTC" {
-                TimeZone::UTC
-            } else if name.starts_with('/') {
-                // Go also accepts a path to a TZif file.
-                std::fs::read(name)
-                    .ok()
-                    .and_then(|data| TimeZone::tzif(name, &data).ok())
-                    .unwrap_or(TimeZone::UTC)
-            } else {
-                load_zone(name).unwrap_or(TimeZone::UTC)
+/// The process-wide `Local` zone and the name Go gives it (`Location.String()`): `TZ` unset →
+/// the system zone named `Local`; `TZ=""`, `UTC` or an unknown name → UTC named `UTC`;
+/// `TZ=name` → that zone named `name` (a leading `:` is dropped; an absolute path names a TZif
+/// file), as Go's `initLocal` does.
+pub fn local_zone() -> &'static (TimeZone, String) {
+    static LOCAL: OnceLock<(TimeZone, String)> = OnceLock::new();
+    LOCAL.get_or_init(|| {
+        let utc = || (TimeZone::UTC, "UTC".to_string());
+        match std::env::var("TZ") {
+            Ok(name) => {
+                let name = name.strip_prefix(':').unwrap_or(&name);
+                if name.is_empty() || name == "UTC" {
+                    utc()
+                } else if name.starts_with('/') {
+                    let label = if name == "/etc/localtime" {
+                        "Local"
+                    } else {
+                        name
+                    };
+                    std::fs::read(name)
+                        .ok()
+                        .and_then(|data| TimeZone::tzif(name, &data).ok())
+                        .map_or_else(utc, |tz| (tz, label.to_string()))
+                } else {
+                    load_zone(name).map_or_else(utc, |tz| (tz, name.to_string()))
+                }
             }
+            Err(_) => TimeZone::try_system().map_or_else(|_| utc(), |tz| (tz, "Local".into())),
         }
-        Err(_) => TimeZone::try_system().unwrap_or(TimeZone::UTC),
     })
 }
 
@@ -85,10 +94,14 @@ pub fn load_location(name: &str) -> Option<Loc> {
     }
 }
 
+fn timestamp(unix: i64) -> Timestamp {
+    // jiff covers years -9999..=9999; Go's range is wider, so clamp for the zone lookup only.
+    Timestamp::from_second(unix.clamp(-377_705_116_800, 253_402_207_200))
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
 fn zone_info(tz: &TimeZone, unix: i64) -> (String, i32) {
-    let ts = Timestamp::from_second(unix.clamp(-377_705_116_800, 253_402_207_200))
-        .unwrap_or(Timestamp::UNIX_EPOCH);
-    let info = tz.to_offset_info(ts);
+    let info = tz.to_offset_info(timestamp(unix));
     (info.abbreviation().to_string(), info.offset().seconds())
 }
 
@@ -103,11 +116,25 @@ impl Loc {
         }
     }
 
+    /// Whether daylight saving time is in effect at `unix` (Go's `Time.IsDST`).
+    pub fn is_dst(&self, unix: i64) -> bool {
+        let tz = match self {
+            Loc::Local => current_local(),
+            Loc::Zone(tz) => tz.clone(),
+            Loc::Utc | Loc::Fixed { .. } => return false,
+        };
+        tz.to_offset_info(timestamp(unix)).dst().is_dst()
+    }
+
     /// Go's `Location.String()`.
     pub fn name(&self) -> String {
         match self {
             Loc::Utc => "UTC".into(),
-            Loc::Local => "Local".into(),
+            Loc::Local => match LOCAL_OVERRIDE.with(|o| o.borrow().clone()) {
+                // An override stands for `TZ=<name>`.
+                Some(tz) => tz.iana_name().unwrap_or("UTC").into(),
+                None => local_zone().1.clone(),
+            },
             Loc::Zone(tz) => tz.iana_name().unwrap_or("UTC").into(),
             Loc::Fixed { name, .. } => name.clone(),
         }

@@ -61,7 +61,6 @@ const METHODS: &[(&str, usize)] = &[
     ("Compare", 1),
     ("Truncate", 1),
     ("Round", 1),
-    ("AppendFormat", 2),
 ];
 
 impl Object for TimeObj {
@@ -112,7 +111,7 @@ impl Object for TimeObj {
                 })
             }
             "IsZero" => Value::Bool(t.is_zero()),
-            "IsDST" => Value::Bool(false),
+            "IsDST" => Value::Bool(t.loc.is_dst(t.unix)),
             "Location" => Value::string(t.loc.name()),
             "Zone" => Value::list(vec![
                 Value::string(c().zone),
