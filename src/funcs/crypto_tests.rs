@@ -126,6 +126,16 @@ fn p384_ca_key_signs() {
 }
 
 #[test]
+fn extreme_validity_does_not_panic() {
+    let key = gen_private_key("ecdsa");
+    for days in [i64::MAX, i64::MIN, -5, 0, 4_000_000] {
+        let _ = gen_ca("x", days, Some(&key));
+    }
+    let ca = gen_ca("x", -5, Some(&key)).expect("expired CA is still produced, as in Go");
+    with_cert(&ca.cert, |c| assert!(c.validity().not_after < c.validity().not_before));
+}
+
+#[test]
 fn cert_argument_errors() {
     let e = gen_self_signed("x", &[Value::str("nope")], &[], 1, None).err();
     assert_eq!(e.as_deref(), Some("error parsing ip: nope"));
