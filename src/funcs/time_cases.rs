@@ -125,3 +125,15 @@ fn recorded_helm_cases() {
     );
     assert!(cases.len() > 300);
 }
+
+#[test]
+fn registers_every_function_of_these_groups() {
+    let names = funcs().names().join(" ");
+    let want = "ago bcrypt buildCustomCert date dateInZone dateModify date_in_zone date_modify \
+                decryptAES derivePassword duration durationRound encryptAES genCA genCAWithKey \
+                genPrivateKey genSelfSignedCert genSelfSignedCertWithKey genSignedCert \
+                genSignedCertWithKey htmlDate htmlDateInZone htpasswd mustDateModify mustToDate \
+                must_date_modify now randAlpha randAlphaNum randAscii randBytes randInt \
+                randNumeric semver semverCompare shuffle toDate unixEpoch uuidv4";
+    assert_eq!(names, want);
+}
