@@ -6,10 +6,9 @@
 //! ExtKeyUsage ServerAuth+ClientAuth, basic constraints (CA:TRUE for CAs), SANs from the IP and
 //! DNS lists; RSA keys are 2048 bits; signatures SHA256-RSA / ECDSA-SHA256 / Ed25519 as Go picks.
 
+use super::crypto::go_b64_decode;
 use super::keys::{parse_private_key_pem, PemBlock, PrivKey};
 use crate::template::{Map, Member, Object, Value};
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use rand::rngs::OsRng;
 use rand::RngCore;
 use rcgen::{
@@ -162,18 +161,49 @@ fn base_template(
     Ok(p)
 }
 
+/// An RSA signer for rcgen backed by the `rsa` crate (ring refuses keys under 2048 bits, which
+/// Go accepts), signing SHA256-RSA PKCS#1 v1.5 as Go does for RSA keys.
+struct RsaSigner {
+    key: rsa::pkcs1v15::SigningKey<sha2::Sha256>,
+    public: Vec<u8>,
+}
+
+impl rcgen::RemoteKeyPair for RsaSigner {
+    fn public_key(&self) -> &[u8] {
+        &self.public
+    }
+    fn sign(&self, msg: &[u8]) -> Result<Vec<u8>, rcgen::Error> {
+        use rsa::signature::{SignatureEncoding, Signer};
+        self.key
+            .try_sign(msg)
+            .map(|s| s.to_vec())
+            .map_err(|_| rcgen::Error::RemoteKeyError)
+    }
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        &rcgen::PKCS_RSA_SHA256
+    }
+}
+
 fn key_pair(k: &PrivKey) -> Result<KeyPair, String> {
-    let der = k
-        .to_pkcs8_der()
-        .map_err(|e| format!("error creating certificate: {e}"))?;
+    let err = |e: &dyn std::fmt::Display| format!("error creating certificate: {e}");
+    if let PrivKey::Rsa(rsa_key) = k {
+        use rsa::pkcs1::EncodeRsaPublicKey;
+        let public = rsa_key
+            .to_public_key()
+            .to_pkcs1_der()
+            .map_err(|e| err(&e))?
+            .into_vec();
+        let key = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**rsa_key).clone());
+        return KeyPair::from_remote(Box::new(RsaSigner { key, public })).map_err(|e| err(&e));
+    }
+    let der = k.to_pkcs8_der().map_err(|e| err(&e))?;
     let alg = match k {
-        PrivKey::Rsa(_) => &rcgen::PKCS_RSA_SHA256,
-        PrivKey::Ec(_) => &rcgen::PKCS_ECDSA_P256_SHA256,
-        _ => &rcgen::PKCS_ED25519,
+        PrivKey::Ec384(_) => &rcgen::PKCS_ECDSA_P384_SHA384,
+        PrivKey::Ed(_) => &rcgen::PKCS_ED25519,
+        _ => &rcgen::PKCS_ECDSA_P256_SHA256,
     };
     let der = rustls_pki_types::PrivatePkcs8KeyDer::from(der);
-    KeyPair::from_pkcs8_der_and_sign_algo(&der, alg)
-        .map_err(|e| format!("error creating certificate: {e}"))
+    KeyPair::from_pkcs8_der_and_sign_algo(&der, alg).map_err(|e| err(&e))
 }
 
 /// Signs `params` for `subject_key` with the issuer (itself when `issuer` is `None`).
@@ -292,12 +322,8 @@ pub fn gen_signed(
 
 /// `buildCustomCert b64cert b64key`.
 pub fn build_custom(b64cert: &str, b64key: &str) -> Result<CertObj, String> {
-    let cert = STANDARD
-        .decode(b64cert)
-        .map_err(|_| "unable to decode base64 certificate")?;
-    let key = STANDARD
-        .decode(b64key)
-        .map_err(|_| "unable to decode base64 private key")?;
+    let cert = go_b64_decode(b64cert).map_err(|_| "unable to decode base64 certificate")?;
+    let key = go_b64_decode(b64key).map_err(|_| "unable to decode base64 private key")?;
     let cert = String::from_utf8_lossy(&cert).into_owned();
     let key = String::from_utf8_lossy(&key).into_owned();
     let block = super::keys::pem_decode(&cert).ok_or("unable to decode certificate")?;

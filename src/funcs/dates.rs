@@ -196,6 +196,25 @@ mod tests {
     }
 
     #[test]
+    fn now_prints_with_monotonic_reading() {
+        let re = regex::Regex::new(
+            r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,9})? [+-]\d{4} \S+ m=\+\d+\.\d{9}$",
+        )
+        .unwrap();
+        let mut m = FuncMap::new();
+        register(&mut m);
+        let now = m.get("now").unwrap();
+        let v = (now.call)(&mut crate::funcs::time_cases::DummyRuntime, &[]).unwrap();
+        let text = crate::template::format::fmt_v(&v);
+        assert!(re.is_match(&text), "{text}");
+        assert_eq!(v.type_name(), "time.Time");
+        // dateModify keeps the monotonic reading; UTC drops it, as in Go.
+        let later = GoTime::from_value(&v).unwrap().add(SECOND);
+        assert!(later.go_string().contains(" m=+"));
+        assert!(!later.in_loc(Loc::Utc).go_string().contains(" m="));
+    }
+
+    #[test]
     fn ago_of_now_is_zero() {
         assert_eq!(ago(&GoTime::now().into_value()), "0s");
     }

@@ -95,19 +95,21 @@ pub fn format_duration(d: i64) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Go's internal `quote` used in time error messages.
+/// Go's internal `time.quote` used in time error messages: `"` and `\\` escaped, control and
+/// non-ASCII characters written as `\xhh` per UTF-8 byte.
 pub fn go_quote(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
-        match c {
-            '"' | '\\' => {
+        if (c as u32) < 0x20 || (c as u32) >= 0x80 {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("\\x{b:02x}"));
+            }
+        } else {
+            if c == '"' || c == '\\' {
                 out.push('\\');
-                out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c => out.push(c),
+            out.push(c);
         }
     }
     out.push('"');

@@ -214,7 +214,8 @@ pub fn format(t: &GoTime, layout: &str) -> String {
         l = &l[s..];
         let hr12 = if c.hour % 12 == 0 { 12 } else { c.hour % 12 };
         match std {
-            Std::Year => append_int(&mut out, c.year.rem_euclid(100), 2),
+            // Go prints the two-digit year of |year|.
+            Std::Year => append_int(&mut out, (c.year % 100).abs(), 2),
             Std::LongYear => append_int(&mut out, c.year, 4),
             Std::Month => out.push_str(&MONTHS[(c.month - 1) as usize % 12][..3]),
             Std::LongMonth => out.push_str(MONTHS[(c.month - 1) as usize % 12]),

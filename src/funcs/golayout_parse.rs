@@ -38,13 +38,15 @@ fn skip<'a>(mut value: &'a str, mut prefix: &str) -> Result<&'a str, &'a str> {
             value = value.trim_start_matches(' ');
             continue;
         }
-        let (pb, vb) = (prefix.as_bytes(), value.as_bytes());
-        if vb.is_empty() || vb[0] != pb[0] {
+        // Go compares bytes; comparing whole characters is the same for UTF-8 text.
+        let (Some(pc), Some(vc)) = (prefix.chars().next(), value.chars().next()) else {
+            return Err(value);
+        };
+        if pc != vc {
             return Err(value);
         }
-        // Advance one byte; `get` keeps this safe on multi-byte characters.
-        prefix = prefix.get(1..).unwrap_or("");
-        value = value.get(1..).unwrap_or("");
+        prefix = &prefix[pc.len_utf8()..];
+        value = &value[vc.len_utf8()..];
     }
     Ok(value)
 }
@@ -598,6 +600,13 @@ mod tests {
         assert_eq!(e, "parsing time \"2024-01-01 x\": extra text: \" x\"");
         let e = parse_in_location("2006-01-02", "2023-02-29", Loc::Utc).unwrap_err();
         assert_eq!(e, "parsing time \"2023-02-29\": day out of range");
+    }
+
+    #[test]
+    fn non_ascii_literals() {
+        let t = parse_in_location("é2006·01", "é2024·03", Loc::Utc).unwrap();
+        assert_eq!(t.go_string(), "2024-03-01 00:00:00 +0000 UTC");
+        assert!(parse_in_location("é2006", "è2024", Loc::Utc).is_err());
     }
 
     #[test]

@@ -2,12 +2,11 @@
 //! location, civil-calendar conversion, time zones (the process's `Local` from `TZ`, IANA zones
 //! from a bundled tzdb, fixed zones made by parsing) and the template object with Go's methods.
 
-use super::goduration::{format_duration, DurationObj};
 use super::golayout;
-use crate::template::{Member, Object, Value};
+pub use super::timeobj::TimeObj;
+use crate::template::Value;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use std::any::Any;
 use std::sync::{Arc, OnceLock};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -45,23 +44,38 @@ pub fn with_local_zone<R>(tz: TimeZone, f: impl FnOnce() -> R) -> R {
 fn current_local() -> TimeZone {
     LOCAL_OVERRIDE
         .with(|o| o.borrow().clone())
-        .unwrap_or_else(|| local_zone().clone())
+        .unwrap_or_else(|| local_zone().0.clone())
 }
 
-/// The process-wide `Local` zone: `TZ` unset → the system zone, `TZ=""` → UTC, `TZ=name` →
-/// that zone (unknown names → UTC), as Go initialises `time.Local`.
-pub fn local_zone() -> &'static TimeZone {
-    static LOCAL: OnceLock<TimeZone> = OnceLock::new();
-    LOCAL.get_or_init(|| match std::env::var("TZ") {
-        Ok(name) => {
-            let name = name.strip_prefix(':').unwrap_or(&name);
-            if name.is_empty() || name == "UTC" {
-                TimeZone::UTC
-            } else {
-                load_zone(name).unwrap_or(TimeZone::UTC)
+/// The process-wide `Local` zone and the name Go gives it (`Location.String()`): `TZ` unset →
+/// the system zone named `Local`; `TZ=""`, `UTC` or an unknown name → UTC named `UTC`;
+/// `TZ=name` → that zone named `name` (a leading `:` is dropped; an absolute path names a TZif
+/// file), as Go's `initLocal` does.
+pub fn local_zone() -> &'static (TimeZone, String) {
+    static LOCAL: OnceLock<(TimeZone, String)> = OnceLock::new();
+    LOCAL.get_or_init(|| {
+        let utc = || (TimeZone::UTC, "UTC".to_string());
+        match std::env::var("TZ") {
+            Ok(name) => {
+                let name = name.strip_prefix(':').unwrap_or(&name);
+                if name.is_empty() || name == "UTC" {
+                    utc()
+                } else if name.starts_with('/') {
+                    let label = if name == "/etc/localtime" {
+                        "Local"
+                    } else {
+                        name
+                    };
+                    std::fs::read(name)
+                        .ok()
+                        .and_then(|data| TimeZone::tzif(name, &data).ok())
+                        .map_or_else(utc, |tz| (tz, label.to_string()))
+                } else {
+                    load_zone(name).map_or_else(utc, |tz| (tz, name.to_string()))
+                }
             }
+            Err(_) => TimeZone::try_system().map_or_else(|_| utc(), |tz| (tz, "Local".into())),
         }
-        Err(_) => TimeZone::try_system().unwrap_or(TimeZone::UTC),
     })
 }
 
@@ -80,10 +94,14 @@ pub fn load_location(name: &str) -> Option<Loc> {
     }
 }
 
+fn timestamp(unix: i64) -> Timestamp {
+    // jiff covers years -9999..=9999; Go's range is wider, so clamp for the zone lookup only.
+    Timestamp::from_second(unix.clamp(-377_705_116_800, 253_402_207_200))
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
 fn zone_info(tz: &TimeZone, unix: i64) -> (String, i32) {
-    let ts = Timestamp::from_second(unix.clamp(-377_705_116_800, 253_402_207_200))
-        .unwrap_or(Timestamp::UNIX_EPOCH);
-    let info = tz.to_offset_info(ts);
+    let info = tz.to_offset_info(timestamp(unix));
     (info.abbreviation().to_string(), info.offset().seconds())
 }
 
@@ -98,11 +116,25 @@ impl Loc {
         }
     }
 
+    /// Whether daylight saving time is in effect at `unix` (Go's `Time.IsDST`).
+    pub fn is_dst(&self, unix: i64) -> bool {
+        let tz = match self {
+            Loc::Local => current_local(),
+            Loc::Zone(tz) => tz.clone(),
+            Loc::Utc | Loc::Fixed { .. } => return false,
+        };
+        tz.to_offset_info(timestamp(unix)).dst().is_dst()
+    }
+
     /// Go's `Location.String()`.
     pub fn name(&self) -> String {
         match self {
             Loc::Utc => "UTC".into(),
-            Loc::Local => "Local".into(),
+            Loc::Local => match LOCAL_OVERRIDE.with(|o| o.borrow().clone()) {
+                // An override stands for `TZ=<name>`.
+                Some(tz) => tz.iana_name().unwrap_or("UTC").into(),
+                None => local_zone().1.clone(),
+            },
             Loc::Zone(tz) => tz.iana_name().unwrap_or("UTC").into(),
             Loc::Fixed { name, .. } => name.clone(),
         }
@@ -131,27 +163,31 @@ impl Loc {
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
+    // Wrapping arithmetic: absurd years from templates (`.AddDate 1e18 0 0`) wrap like Go's
+    // int arithmetic instead of panicking.
+    let y = if m <= 2 { y.wrapping_sub(1) } else { y };
     let era = y.div_euclid(400);
-    let yoe = y - era * 400;
+    let yoe = y.rem_euclid(400);
     let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let doy = (153 * mp + 2) / 5 + d.wrapping_sub(1);
+    let doe = (yoe * 365 + yoe / 4 - yoe / 100).wrapping_add(doy);
+    era.wrapping_mul(146_097)
+        .wrapping_add(doe)
+        .wrapping_sub(719_468)
 }
 
 /// The civil date of a day count since 1970-01-01: (year, month 1-12, day 1-31).
 pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
+    let z = z.wrapping_add(719_468);
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
+    let y = yoe.wrapping_add(era.wrapping_mul(400));
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    (if m <= 2 { y.wrapping_add(1) } else { y }, m, d)
 }
 
 /// Whether `y` is a Gregorian leap year.
@@ -281,20 +317,23 @@ impl GoTime {
     #[allow(clippy::too_many_arguments)]
     pub fn date(y: i64, mo: i64, d: i64, h: i64, mi: i64, s: i64, ns: i64, loc: Loc) -> GoTime {
         // Normalise month, then carry nanoseconds/seconds/minutes/hours into days.
-        let m0 = mo - 1;
-        let y = y + m0.div_euclid(12);
+        let m0 = mo.wrapping_sub(1);
+        let y = y.wrapping_add(m0.div_euclid(12));
         let mo = m0.rem_euclid(12) + 1;
-        let s = s + ns.div_euclid(1_000_000_000);
+        let s = s.wrapping_add(ns.div_euclid(1_000_000_000));
         let ns = ns.rem_euclid(1_000_000_000);
-        let secs_of_day = h * 3600 + mi * 60 + s;
-        let days = days_from_civil(y, mo, 1) + (d - 1);
-        let local = days * 86_400 + secs_of_day;
+        let secs_of_day = h
+            .wrapping_mul(3600)
+            .wrapping_add(mi.wrapping_mul(60))
+            .wrapping_add(s);
+        let days = days_from_civil(y, mo, 1).wrapping_add(d.wrapping_sub(1));
+        let local = days.wrapping_mul(86_400).wrapping_add(secs_of_day);
         // Go: guess the offset at the local reading, then re-check at the corrected instant.
         let (_, off1) = loc.lookup(local);
-        let mut unix = local - i64::from(off1);
+        let mut unix = local.wrapping_sub(i64::from(off1));
         let (_, off2) = loc.lookup(unix);
         if off2 != off1 {
-            unix = local - i64::from(off2);
+            unix = local.wrapping_sub(i64::from(off2));
         }
         GoTime {
             unix,
@@ -307,7 +346,7 @@ impl GoTime {
     /// The civil fields in this time's location.
     pub fn civil(&self) -> Civil {
         let (zone, offset) = self.loc.lookup(self.unix);
-        let local = self.unix + i64::from(offset);
+        let local = self.unix.wrapping_add(i64::from(offset));
         let days = local.div_euclid(86_400);
         let sod = local.rem_euclid(86_400);
         let (year, month, day) = civil_from_days(days);
@@ -320,7 +359,7 @@ impl GoTime {
             sec: sod % 60,
             nsec: self.nsec,
             weekday: (days + 4).rem_euclid(7),
-            yday: days - days_from_civil(year, 1, 1) + 1,
+            yday: days.wrapping_sub(days_from_civil(year, 1, 1)) + 1,
             zone,
             offset,
         }
@@ -361,7 +400,8 @@ impl GoTime {
         if let (Some(a), Some(b)) = (self.mono, u.mono) {
             return a.saturating_sub(b);
         }
-        let ns = i128::from(self.unix - u.unix) * 1_000_000_000 + i128::from(self.nsec - u.nsec);
+        let ns = (i128::from(self.unix) - i128::from(u.unix)) * 1_000_000_000
+            + i128::from(self.nsec - u.nsec);
         ns.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64
     }
 
@@ -411,237 +451,21 @@ impl GoTime {
     }
 }
 
-/// The `time.Time` template object.
-#[derive(Debug, Clone)]
-pub struct TimeObj(pub GoTime);
-
-/// A named integer type printed by name (`time.Month`, `time.Weekday`).
-#[derive(Debug, Clone)]
-pub struct NamedInt {
-    /// Go type name.
-    pub type_name: &'static str,
-    /// The integer.
-    pub value: i64,
-    /// What `String()` prints.
-    pub text: String,
-}
-
-impl Object for NamedInt {
-    fn type_name(&self) -> &str {
-        self.type_name
-    }
-    fn kind_name(&self) -> &str {
-        "int"
-    }
-    fn member(&self, name: &str) -> Option<Member> {
-        (name == "String").then(|| Member::Field(Value::str(&self.text)))
-    }
-    fn format(&self) -> String {
-        self.text.clone()
-    }
-    fn to_data(&self) -> Value {
-        Value::Int(self.value)
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-fn obj(o: impl Object + 'static) -> Value {
-    Value::Object(Arc::new(o))
-}
-
-/// Methods taking arguments, with their arity.
-const METHODS: &[(&str, usize)] = &[
-    ("Format", 1),
-    ("Add", 1),
-    ("AddDate", 3),
-    ("Sub", 1),
-    ("Before", 1),
-    ("After", 1),
-    ("Equal", 1),
-    ("Compare", 1),
-    ("Truncate", 1),
-    ("Round", 1),
-    ("AppendFormat", 2),
-];
-
-impl Object for TimeObj {
-    fn type_name(&self) -> &str {
-        "time.Time"
-    }
-    fn member(&self, name: &str) -> Option<Member> {
-        if let Some((_, n)) = METHODS.iter().find(|(m, _)| *m == name) {
-            return Some(Member::Method { params: crate::template::funcs::any_params(*n), variadic: None });
-        }
-        let t = &self.0;
-        let c = || t.civil();
-        Some(Member::Field(match name {
-            "Unix" => Value::Int64(t.unix),
-            "UnixNano" => Value::Int64(t.unix_nano()),
-            "UnixMilli" => Value::Int64(t.unix.wrapping_mul(1000) + t.nsec / 1_000_000),
-            "UnixMicro" => Value::Int64(t.unix.wrapping_mul(1_000_000) + t.nsec / 1000),
-            "UTC" => t.in_loc(Loc::Utc).into_value(),
-            "Local" => t.in_loc(Loc::Local).into_value(),
-            "String" => Value::string(t.go_string()),
-            "Year" => Value::Int(c().year),
-            "Month" => {
-                let m = c().month;
-                let text = MONTHS
-                    .get((m - 1) as usize)
-                    .copied()
-                    .unwrap_or("%!Month")
-                    .into();
-                obj(NamedInt {
-                    type_name: "time.Month",
-                    value: m,
-                    text,
-                })
-            }
-            "Day" => Value::Int(c().day),
-            "Hour" => Value::Int(c().hour),
-            "Minute" => Value::Int(c().min),
-            "Second" => Value::Int(c().sec),
-            "Nanosecond" => Value::Int(t.nsec),
-            "YearDay" => Value::Int(c().yday),
-            "Weekday" => {
-                let w = c().weekday;
-                let text = DAYS.get(w as usize).copied().unwrap_or("%!Weekday").into();
-                obj(NamedInt {
-                    type_name: "time.Weekday",
-                    value: w,
-                    text,
-                })
-            }
-            "IsZero" => Value::Bool(t.is_zero()),
-            "IsDST" => Value::Bool(false),
-            "Location" => Value::string(t.loc.name()),
-            "Zone" => Value::list(vec![
-                Value::string(c().zone),
-                Value::Int(i64::from(c().offset)),
-            ]),
-            _ => return None,
-        }))
-    }
-    fn call(&self, name: &str, args: &[Value]) -> Result<Value, String> {
-        let t = &self.0;
-        let time_arg = |i: usize| {
-            args.get(i).and_then(GoTime::from_value).ok_or_else(|| {
-                format!(
-                    "wrong type for value; expected time.Time; got {}",
-                    type_of(args.get(i))
-                )
-            })
-        };
-        let dur_arg = |i: usize| -> Result<i64, String> {
-            match args.get(i) {
-                Some(Value::Int(n) | Value::Int64(n)) => Ok(*n),
-                Some(Value::Object(o)) => o
-                    .as_any()
-                    .downcast_ref::<DurationObj>()
-                    .map(|d| d.0)
-                    .ok_or_else(|| {
-                        format!(
-                            "wrong type for value; expected time.Duration; got {}",
-                            o.type_name()
-                        )
-                    }),
-                other => Err(format!(
-                    "wrong type for value; expected time.Duration; got {}",
-                    type_of(other)
-                )),
-            }
-        };
-        let int_arg = |i: usize| match args.get(i) {
-            Some(Value::Int(n)) => Ok(*n),
-            other => Err(format!(
-                "wrong type for value; expected int; got {}",
-                type_of(other)
-            )),
-        };
-        match name {
-            "Format" => match args.first() {
-                Some(Value::String(layout)) => Ok(Value::string(golayout::format(t, layout))),
-                other => Err(format!(
-                    "wrong type for value; expected string; got {}",
-                    type_of(other)
-                )),
-            },
-            "Add" => Ok(t.add(dur_arg(0)?).into_value()),
-            "Sub" => Ok(obj(DurationObj(t.sub(&time_arg(0)?)))),
-            "Before" => Ok(Value::Bool(cmp_time(t, &time_arg(0)?) < 0)),
-            "After" => Ok(Value::Bool(cmp_time(t, &time_arg(0)?) > 0)),
-            "Equal" => Ok(Value::Bool(cmp_time(t, &time_arg(0)?) == 0)),
-            "Compare" => Ok(Value::Int(cmp_time(t, &time_arg(0)?))),
-            "AddDate" => {
-                let c = t.civil();
-                let (y, m, d) = (int_arg(0)?, int_arg(1)?, int_arg(2)?);
-                Ok(GoTime::date(
-                    c.year + y,
-                    c.month + m,
-                    c.day + d,
-                    c.hour,
-                    c.min,
-                    c.sec,
-                    c.nsec,
-                    t.loc.clone(),
-                )
-                .into_value())
-            }
-            "Truncate" | "Round" => {
-                let d = dur_arg(0)?;
-                let mut base = t.clone();
-                base.mono = None;
-                if d <= 0 {
-                    return Ok(base.into_value());
-                }
-                // Relative to the zero time, as Go does.
-                let since_zero = i128::from(base.unix - GoTime::zero().unix) * 1_000_000_000
-                    + i128::from(base.nsec);
-                let r = since_zero.rem_euclid(i128::from(d)) as i64;
-                let mut out = base.add(-r);
-                if name == "Round" && r.saturating_add(r) >= d {
-                    out = out.add(d);
-                }
-                Ok(out.into_value())
-            }
-            _ => Err(format!("{name} is not a method")),
-        }
-    }
-    fn format(&self) -> String {
-        self.0.go_string()
-    }
-    fn to_data(&self) -> Value {
-        Value::string(golayout::format(
-            &self.0,
-            "2006-01-02T15:04:05.999999999Z07:00",
-        ))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-fn type_of(v: Option<&Value>) -> String {
-    v.map_or("<nil>".into(), |v| v.type_name().to_string())
-}
-
-fn cmp_time(a: &GoTime, b: &GoTime) -> i64 {
-    match (a.unix, a.nsec).cmp(&(b.unix, b.nsec)) {
-        std::cmp::Ordering::Less => -1,
-        std::cmp::Ordering::Equal => 0,
-        std::cmp::Ordering::Greater => 1,
-    }
-}
-
-/// `fmt`'s `%v` for a duration in nanoseconds (used by `ago` and friends).
-pub fn duration_string(d: i64) -> String {
-    format_duration(d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::template::{Member, Object};
+
+    #[test]
+    fn extreme_values_do_not_panic() {
+        let t = GoTime::from_unix(i64::MAX).in_loc(Loc::Utc);
+        let _ = t.civil();
+        let t = GoTime::date(i64::MAX, i64::MAX, i64::MIN, 0, 0, 0, 0, Loc::Utc);
+        let _ = golayout::format(&t, "2006-01-02 Mon 002");
+        let o = TimeObj(GoTime::zero());
+        let big = Value::Int(i64::MAX);
+        assert!(o.call("AddDate", &[big.clone(), big.clone(), big]).is_ok());
+    }
 
     #[test]
     fn civil_round_trip() {

@@ -15,6 +15,8 @@ pub enum PrivKey {
     Rsa(Box<rsa::RsaPrivateKey>),
     /// ECDSA on P-256 (the only curve sprig generates).
     Ec(p256::SecretKey),
+    /// ECDSA on P-384 (accepted from PEM, as Go does).
+    Ec384(p384::SecretKey),
     /// Ed25519.
     Ed(ed25519_dalek::SigningKey),
     /// DSA: kept as its integers (Go cannot sign certificates with it either).
@@ -171,17 +173,14 @@ fn ed25519_pkcs8(k: &ed25519_dalek::SigningKey) -> Vec<u8> {
     der
 }
 
-/// SEC1 `ECPrivateKey` with the named curve and public key, as Go's `MarshalECPrivateKey`.
-fn ec_sec1(k: &p256::SecretKey) -> Vec<u8> {
-    use p256::elliptic_curve::sec1::ToEncodedPoint;
-    // prime256v1 OID.
-    const CURVE: [u8; 10] = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+/// SEC1 `ECPrivateKey` with the named curve and public key, as Go's `MarshalECPrivateKey`:
+/// `curve` is the DER of the curve OID, `point` the uncompressed public point.
+fn ec_sec1(scalar: &[u8], curve: &[u8], point: &[u8]) -> Vec<u8> {
     let mut body = vec![0x02, 0x01, 0x01];
-    der_tlv(&mut body, 0x04, &k.to_bytes());
-    der_tlv(&mut body, 0xa0, &CURVE);
-    let point = k.public_key().to_encoded_point(false);
+    der_tlv(&mut body, 0x04, scalar);
+    der_tlv(&mut body, 0xa0, curve);
     let mut bits = vec![0u8];
-    bits.extend_from_slice(point.as_bytes());
+    bits.extend_from_slice(point);
     let mut bit_string = Vec::new();
     der_tlv(&mut bit_string, 0x03, &bits);
     der_tlv(&mut body, 0xa1, &bit_string);
@@ -189,6 +188,11 @@ fn ec_sec1(k: &p256::SecretKey) -> Vec<u8> {
     der_tlv(&mut out, 0x30, &body);
     out
 }
+
+/// DER of the prime256v1 OID.
+const P256_OID: [u8; 10] = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+/// DER of the secp384r1 OID.
+const P384_OID: [u8; 7] = [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22];
 
 impl PrivKey {
     /// A new RSA key of `bits` bits.
@@ -230,7 +234,22 @@ impl PrivKey {
                 let der = k.to_pkcs1_der().map_err(|e| e.to_string())?;
                 pem_encode("RSA PRIVATE KEY", der.as_bytes())
             }
-            PrivKey::Ec(k) => pem_encode("EC PRIVATE KEY", &ec_sec1(k)),
+            PrivKey::Ec(k) => {
+                use p256::elliptic_curve::sec1::ToEncodedPoint;
+                let point = k.public_key().to_encoded_point(false);
+                pem_encode(
+                    "EC PRIVATE KEY",
+                    &ec_sec1(&k.to_bytes(), &P256_OID, point.as_bytes()),
+                )
+            }
+            PrivKey::Ec384(k) => {
+                use p384::elliptic_curve::sec1::ToEncodedPoint;
+                let point = k.public_key().to_encoded_point(false);
+                pem_encode(
+                    "EC PRIVATE KEY",
+                    &ec_sec1(&k.to_bytes(), &P384_OID, point.as_bytes()),
+                )
+            }
             PrivKey::Ed(k) => pem_encode("PRIVATE KEY", &ed25519_pkcs8(k)),
             PrivKey::Dsa(d) => pem_encode("DSA PRIVATE KEY", &d.to_der()),
         })
@@ -238,29 +257,24 @@ impl PrivKey {
 
     /// PKCS#8 DER for signing with `rcgen`/`ring` (DSA has none).
     pub fn to_pkcs8_der(&self) -> Result<Vec<u8>, String> {
-        match self {
-            PrivKey::Rsa(k) => Ok(k
-                .to_pkcs8_der()
-                .map_err(|e| e.to_string())?
-                .as_bytes()
-                .to_vec()),
-            PrivKey::Ec(k) => Ok(k
-                .to_pkcs8_der()
-                .map_err(|e| e.to_string())?
-                .as_bytes()
-                .to_vec()),
-            PrivKey::Ed(k) => Ok(ed25519_pkcs8(k)),
+        let doc = match self {
+            PrivKey::Rsa(k) => k.to_pkcs8_der(),
+            PrivKey::Ec(k) => k.to_pkcs8_der(),
+            PrivKey::Ec384(k) => k.to_pkcs8_der(),
+            PrivKey::Ed(k) => return Ok(ed25519_pkcs8(k)),
             PrivKey::Dsa(_) => {
-                Err("x509: certificate private key does not implement crypto.Signer".into())
+                return Err("x509: certificate private key does not implement crypto.Signer".into())
             }
-        }
+        };
+        doc.map(|d| d.as_bytes().to_vec())
+            .map_err(|e| e.to_string())
     }
 
     /// Go's `%T` of the public key (used in error texts).
     pub fn public_type(&self) -> &'static str {
         match self {
             PrivKey::Rsa(_) => "*rsa.PublicKey",
-            PrivKey::Ec(_) => "*ecdsa.PublicKey",
+            PrivKey::Ec(_) | PrivKey::Ec384(_) => "*ecdsa.PublicKey",
             PrivKey::Ed(_) => "ed25519.PublicKey",
             PrivKey::Dsa(_) => "*dsa.PublicKey",
         }
@@ -285,6 +299,7 @@ pub fn parse_private_key_pem(text: &str) -> Result<PrivKey, String> {
             .map_err(|e| format!("parsing RSA private key from PEM: x509: {e}")),
         "EC" => p256::SecretKey::from_sec1_der(&block.der)
             .map(PrivKey::Ec)
+            .or_else(|_| p384::SecretKey::from_sec1_der(&block.der).map(PrivKey::Ec384))
             .map_err(|e| format!("parsing EC private key from PEM: x509: {e}")),
         "DSA" => DsaParts::from_der(&block.der)
             .map(PrivKey::Dsa)
@@ -299,6 +314,9 @@ fn parse_pkcs8(der: &[u8]) -> Result<PrivKey, String> {
     }
     if let Ok(k) = p256::SecretKey::from_pkcs8_der(der) {
         return Ok(PrivKey::Ec(k));
+    }
+    if let Ok(k) = p384::SecretKey::from_pkcs8_der(der) {
+        return Ok(PrivKey::Ec384(k));
     }
     if let Ok(k) = ed25519_dalek::SigningKey::from_pkcs8_der(der) {
         return Ok(PrivKey::Ed(k));
@@ -331,6 +349,15 @@ mod tests {
             .to_pem()
             .unwrap();
         assert!(ec.starts_with("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEI"));
+    }
+
+    #[test]
+    fn p384_keys_round_trip() {
+        let k = p384::SecretKey::random(&mut OsRng);
+        let pem = PrivKey::Ec384(k).to_pem().unwrap();
+        let back = parse_private_key_pem(&pem).unwrap();
+        assert!(matches!(back, PrivKey::Ec384(_)));
+        assert_eq!(back.to_pem().unwrap(), pem);
     }
 
     #[test]

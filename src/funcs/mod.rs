@@ -35,6 +35,7 @@ pub mod strings;
 mod time_cases;
 pub mod unicode;
 pub mod url;
+pub mod timeobj;
 
 /// Every function a Helm 3.17 template can call (Go's builtins sit underneath, in the engine).
 pub fn helm_funcs() -> FuncMap {
