@@ -19,7 +19,10 @@ const OUT_YAML: &str = "k0: {{ include \"t/templates/_case.tpl\" . | b64enc | qu
 /// Splits the `### flags:` line into value options and render options.
 fn options(case: &Case) -> (ValueOptions, RenderOptions) {
     let mut vals = ValueOptions::default();
-    let mut opts = RenderOptions { release_name: "x".into(), ..RenderOptions::default() };
+    let mut opts = RenderOptions {
+        release_name: "x".into(),
+        ..RenderOptions::default()
+    };
     let mut it = case.flags.iter();
     while let Some(flag) = it.next() {
         let mut next = || it.next().cloned().unwrap_or_default();
@@ -42,9 +45,15 @@ fn run(case: &Case, as_file: bool) -> Result<String, String> {
         ("values.yaml".into(), Arc::from(case.values.as_bytes())),
     ];
     if as_file {
-        files.push(("templates/case.yaml".into(), Arc::from(case.template.as_bytes())));
+        files.push((
+            "templates/case.yaml".into(),
+            Arc::from(case.template.as_bytes()),
+        ));
     } else {
-        files.push(("templates/_case.tpl".into(), Arc::from(case.template.as_bytes())));
+        files.push((
+            "templates/_case.tpl".into(),
+            Arc::from(case.template.as_bytes()),
+        ));
         files.push(("templates/out.yaml".into(), Arc::from(OUT_YAML.as_bytes())));
     }
     let mut chart = load_files(files)?;
@@ -53,11 +62,21 @@ fn run(case: &Case, as_file: bool) -> Result<String, String> {
     let user = vals_opts.merge()?;
     let (_, rendered, _) = render_files(chart, &user, &opts, &NoHost)?;
     if as_file {
-        return Ok(rendered.into_iter().find(|(k, _)| k == "t/templates/case.yaml").map(|(_, v)| v).unwrap_or_default());
+        return Ok(rendered
+            .into_iter()
+            .find(|(k, _)| k == "t/templates/case.yaml")
+            .map(|(_, v)| v)
+            .unwrap_or_default());
     }
-    let out = rendered.into_iter().find(|(k, _)| k == "t/templates/out.yaml").map(|(_, v)| v).unwrap_or_default();
+    let out = rendered
+        .into_iter()
+        .find(|(k, _)| k == "t/templates/out.yaml")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
     let b64 = out.trim().trim_start_matches("k0: ").trim_matches('"');
-    let bytes = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| e.to_string())?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .map_err(|e| e.to_string())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -73,10 +92,16 @@ fn engine_conformance() {
     groups.sort();
     let (mut total, mut failed) = (0, Vec::new());
     for path in groups {
-        let group = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
-        let cases = case_format::parse(&std::fs::read_to_string(&path).expect("read cases")).expect("parse cases");
+        let group = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let cases = case_format::parse(&std::fs::read_to_string(&path).expect("read cases"))
+            .expect("parse cases");
         let expected: serde_json::Value = serde_json::from_str(
-            &std::fs::read_to_string(dir.join("expected").join(format!("{group}.json"))).expect("expected json"),
+            &std::fs::read_to_string(dir.join("expected").join(format!("{group}.json")))
+                .expect("expected json"),
         )
         .expect("json");
         for case in &cases {
@@ -87,13 +112,20 @@ fn engine_conformance() {
             } else {
                 run(case, case.mode == Mode::File)
             };
-            let ok = match (exp.get("output").and_then(|v| v.as_str()), exp.get("error").and_then(|v| v.as_str()), &got) {
+            let ok = match (
+                exp.get("output").and_then(|v| v.as_str()),
+                exp.get("error").and_then(|v| v.as_str()),
+                &got,
+            ) {
                 (Some(want), _, Ok(g)) => want == g,
                 (_, Some(want), Err(g)) => want == g,
                 _ => false,
             };
             if !ok {
-                failed.push(format!("{group}/{}: expected {exp}, got {got:?}", case.name));
+                failed.push(format!(
+                    "{group}/{}: expected {exp}, got {got:?}",
+                    case.name
+                ));
             }
         }
     }
@@ -101,7 +133,14 @@ fn engine_conformance() {
     for f in &failed {
         eprintln!("FAIL {}", f.chars().take(400).collect::<String>());
     }
-    eprintln!("engine conformance: {passed} passed, {} failed", failed.len());
+    eprintln!(
+        "engine conformance: {passed} passed, {} failed",
+        failed.len()
+    );
     assert!(total >= 300, "expected at least 300 cases, found {total}");
-    assert!(failed.is_empty(), "{} of {total} conformance cases differ from helm", failed.len());
+    assert!(
+        failed.is_empty(),
+        "{} of {total} conformance cases differ from helm",
+        failed.len()
+    );
 }

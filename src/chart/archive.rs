@@ -18,7 +18,9 @@ pub fn is_gzip(data: &[u8]) -> bool {
 /// Extracts the chart files of an archive as `(chart-relative path, data)` in archive order.
 pub fn load_archive_files(data: &[u8]) -> Result<Vec<(String, Arc<[u8]>)>, String> {
     if !is_gzip(data) {
-        return Err("file does not appear to be a gzipped archive; got 'application/octet-stream'".into());
+        return Err(
+            "file does not appear to be a gzipped archive; got 'application/octet-stream'".into(),
+        );
     }
     let mut ar = tar::Archive::new(GzDecoder::new(data));
     let mut out = Vec::new();
@@ -33,30 +35,47 @@ pub fn load_archive_files(data: &[u8]) -> Result<Vec<(String, Arc<[u8]>)>, Strin
         let raw = entry.path_bytes().into_owned();
         let name = String::from_utf8_lossy(&raw).replace('\\', "/");
         // Drop the first component (the chart's directory), whatever it is called.
-        let Some((_, rest)) = name.split_once('/') else { continue };
+        let Some((_, rest)) = name.split_once('/') else {
+            continue;
+        };
         let rel = rest.to_string();
         if rel.is_empty() {
             continue;
         }
         if rel.starts_with('/') || rel.split('/').any(|c| c == "..") || rel.contains(':') {
-            return Err(format!("chart illegally contains content outside the base directory: {name:?}"));
+            return Err(format!(
+                "chart illegally contains content outside the base directory: {name:?}"
+            ));
         }
         if kind.is_symlink() || kind.is_hard_link() {
-            return Err(format!("chart contains a link, which is not allowed: {name:?}"));
+            return Err(format!(
+                "chart contains a link, which is not allowed: {name:?}"
+            ));
         }
-        if !kind.is_file() && kind != tar::EntryType::Continuous && kind != tar::EntryType::GNUSparse {
+        if !kind.is_file()
+            && kind != tar::EntryType::Continuous
+            && kind != tar::EntryType::GNUSparse
+        {
             continue;
         }
         let size = entry.header().size().map_err(|e| e.to_string())?;
         if size > MAX_FILE {
-            return Err(format!("file {rel:?} is larger than the maximum file size {MAX_FILE}"));
+            return Err(format!(
+                "file {rel:?} is larger than the maximum file size {MAX_FILE}"
+            ));
         }
         total += size;
         if total > MAX_DECOMPRESSED {
-            return Err(format!("decompressed chart is larger than the maximum size {MAX_DECOMPRESSED}"));
+            return Err(format!(
+                "decompressed chart is larger than the maximum size {MAX_DECOMPRESSED}"
+            ));
         }
         let mut buf = Vec::with_capacity(size as usize);
-        entry.by_ref().take(MAX_FILE + 1).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+        entry
+            .by_ref()
+            .take(MAX_FILE + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| e.to_string())?;
         let buf = strip_bom(buf);
         out.push((rel, Arc::from(buf)));
     }

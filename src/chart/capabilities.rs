@@ -161,7 +161,11 @@ impl Capabilities {
         data.insert("HelmVersion".into(), helm_data);
         StructObject {
             type_name: "*chartutil.Capabilities".into(),
-            fields: vec![("KubeVersion", kube), ("APIVersions", apis), ("HelmVersion", helm)],
+            fields: vec![
+                ("KubeVersion", kube),
+                ("APIVersions", apis),
+                ("HelmVersion", helm),
+            ],
             stringer: None,
             data: Value::map(data),
             display: None,

@@ -43,7 +43,12 @@ fn table(vals: &MapRef, path: &str) -> Option<MapRef> {
     }
 }
 
-fn process_enabled(chart: &mut Chart, vals: &Map, path: &str, warn: &mut dyn FnMut(String)) -> Result<(), String> {
+fn process_enabled(
+    chart: &mut Chart,
+    vals: &Map,
+    path: &str,
+    warn: &mut dyn FnMut(String),
+) -> Result<(), String> {
     if chart.metadata.dependencies.is_empty() {
         return Ok(());
     }
@@ -52,12 +57,19 @@ fn process_enabled(chart: &mut Chart, vals: &Map, path: &str, warn: &mut dyn FnM
     let mut deps: Vec<Chart> = loaded
         .iter()
         .filter(|c| {
-            !chart.metadata.dependencies.iter().any(|r| r.name == c.name() && compatible(&r.version, &c.metadata.version))
+            !chart
+                .metadata
+                .dependencies
+                .iter()
+                .any(|r| r.name == c.name() && compatible(&r.version, &c.metadata.version))
         })
         .cloned()
         .collect();
     for req in &mut chart.metadata.dependencies {
-        if let Some(c) = loaded.iter().find(|c| c.name() == req.name && compatible(&req.version, &c.metadata.version)) {
+        if let Some(c) = loaded
+            .iter()
+            .find(|c| c.name() == req.name && compatible(&req.version, &c.metadata.version))
+        {
             let mut c = c.clone();
             if !req.alias.is_empty() {
                 c.metadata.name = req.alias.clone();
@@ -79,7 +91,10 @@ fn process_enabled(chart: &mut Chart, vals: &Map, path: &str, warn: &mut dyn FnM
                 match tags.get(t) {
                     Some(Value::Bool(true)) => has_true = true,
                     Some(Value::Bool(false)) => has_false = true,
-                    Some(_) => warn(format!("Warning: Tag '{t}' for chart {} returned non-bool value", r.name)),
+                    Some(_) => warn(format!(
+                        "Warning: Tag '{t}' for chart {} returned non-bool value",
+                        r.name
+                    )),
                     None => {}
                 }
             }
@@ -104,9 +119,16 @@ fn process_enabled(chart: &mut Chart, vals: &Map, path: &str, warn: &mut dyn FnM
             }
         }
     }
-    let disabled: Vec<String> =
-        chart.metadata.dependencies.iter().filter(|r| !r.enabled).map(|r| r.name.clone()).collect();
-    chart.dependencies.retain(|c| !disabled.iter().any(|d| d == c.name()));
+    let disabled: Vec<String> = chart
+        .metadata
+        .dependencies
+        .iter()
+        .filter(|r| !r.enabled)
+        .map(|r| r.name.clone())
+        .collect();
+    chart
+        .dependencies
+        .retain(|c| !disabled.iter().any(|d| d == c.name()));
     chart.metadata.dependencies.retain(|r| r.enabled);
     let cmap = cvals.read().clone();
     for sub in &mut chart.dependencies {
@@ -148,7 +170,11 @@ fn process_import_values(chart: &mut Chart, warn: &mut dyn FnMut(String)) -> Res
         for iv in &r.import_values {
             let (child, parent) = match iv {
                 Value::Map(m) => {
-                    let get = |k: &str| m.get(k).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                    let get = |k: &str| {
+                        m.get(k)
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    };
                     (get("child"), get("parent"))
                 }
                 Value::String(s) => (format!("exports.{s}"), ".".to_string()),
@@ -204,7 +230,8 @@ fn merge_into(chart: &Chart, dest: &MapRef, warn: &mut dyn FnMut(String)) {
             Some(Value::Map(m)) => m,
             _ => {
                 let m = MapRef::default();
-                dest.write().insert(sub.name().to_string(), Value::Map(m.clone()));
+                dest.write()
+                    .insert(sub.name().to_string(), Value::Map(m.clone()));
                 m
             }
         };

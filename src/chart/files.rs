@@ -17,7 +17,9 @@ impl Files {
     pub fn new(mut entries: Vec<(String, Arc<[u8]>)>) -> Self {
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries.dedup_by(|a, b| a.0 == b.0);
-        Files { entries: Arc::new(entries) }
+        Files {
+            entries: Arc::new(entries),
+        }
     }
 
     fn get(&self, path: &str) -> Option<&Arc<[u8]>> {
@@ -35,16 +37,26 @@ impl Files {
             .build()
             .map(|g| g.compile_matcher());
         let entries = match matcher {
-            Ok(m) => self.entries.iter().filter(|(p, _)| m.is_match(p)).cloned().collect(),
+            Ok(m) => self
+                .entries
+                .iter()
+                .filter(|(p, _)| m.is_match(p))
+                .cloned()
+                .collect(),
             // gobwas/glob failures leave Helm matching everything.
             Err(_) => self.entries.to_vec(),
         };
-        Files { entries: Arc::new(entries) }
+        Files {
+            entries: Arc::new(entries),
+        }
     }
 
     fn lines(&self, path: &str) -> Result<Value, String> {
         let Some(data) = self.get(path) else {
-            return Ok(Value::typed_list(crate::template::SliceKind::String, Vec::new()));
+            return Ok(Value::typed_list(
+                crate::template::SliceKind::String,
+                Vec::new(),
+            ));
         };
         if data.is_empty() {
             return Err("runtime error: index out of range [-1]".into());
@@ -87,17 +99,33 @@ impl Object for Files {
     fn member(&self, name: &str) -> Option<Member> {
         const STR: &[Param] = &[Param::String];
         match name {
-            "Get" | "GetBytes" | "Glob" | "Lines" => Some(Member::Method { params: STR, variadic: None }),
-            "AsConfig" | "AsSecrets" => Some(Member::Method { params: &[], variadic: None }),
+            "Get" | "GetBytes" | "Glob" | "Lines" => Some(Member::Method {
+                params: STR,
+                variadic: None,
+            }),
+            "AsConfig" | "AsSecrets" => Some(Member::Method {
+                params: &[],
+                variadic: None,
+            }),
             // Any other name is a map key: missing keys give an empty byte slice.
-            _ => Some(Member::Field(Value::Bytes(self.get(name).cloned().unwrap_or_else(|| Arc::from(&[][..]))))),
+            _ => Some(Member::Field(Value::Bytes(
+                self.get(name)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::from(&[][..])),
+            ))),
         }
     }
     fn call(&self, name: &str, args: &[Value]) -> Result<Value, String> {
         let arg = args.first().and_then(Value::as_str).unwrap_or_default();
         match name {
-            "Get" => Ok(Value::string(self.get(arg).map(|d| String::from_utf8_lossy(d).into_owned()).unwrap_or_default())),
-            "GetBytes" => Ok(Value::Bytes(self.get(arg).cloned().unwrap_or_else(|| Arc::from(&[][..])))),
+            "Get" => Ok(Value::string(
+                self.get(arg)
+                    .map(|d| String::from_utf8_lossy(d).into_owned())
+                    .unwrap_or_default(),
+            )),
+            "GetBytes" => Ok(Value::Bytes(
+                self.get(arg).cloned().unwrap_or_else(|| Arc::from(&[][..])),
+            )),
             "Glob" => Ok(Value::Object(Arc::new(self.glob(arg)))),
             "Lines" => self.lines(arg),
             "AsConfig" => Ok(Value::string(self.as_map(false))),
@@ -109,7 +137,12 @@ impl Object for Files {
         let parts: Vec<String> = self
             .entries
             .iter()
-            .map(|(k, v)| format!("{k}:{}", crate::template::format::fmt_v(&Value::Bytes(v.clone()))))
+            .map(|(k, v)| {
+                format!(
+                    "{k}:{}",
+                    crate::template::format::fmt_v(&Value::Bytes(v.clone()))
+                )
+            })
             .collect();
         format!("map[{}]", parts.join(" "))
     }
@@ -125,7 +158,12 @@ impl Object for Files {
         self
     }
     fn entries(&self) -> Option<Vec<(String, Value)>> {
-        Some(self.entries.iter().map(|(k, v)| (k.clone(), Value::Bytes(v.clone()))).collect())
+        Some(
+            self.entries
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::Bytes(v.clone())))
+                .collect(),
+        )
     }
     fn len(&self) -> Option<usize> {
         Some(self.entries.len())

@@ -21,7 +21,11 @@ impl Rules {
     pub fn parse(text: &str) -> Result<Rules, String> {
         let mut rules = Rules::default();
         for (i, line) in text.lines().enumerate() {
-            let line = if i == 0 { line.trim_start_matches('\u{feff}') } else { line };
+            let line = if i == 0 {
+                line.trim_start_matches('\u{feff}')
+            } else {
+                line
+            };
             rules.add(line)?;
         }
         Ok(rules)
@@ -40,7 +44,12 @@ impl Rules {
         if p.contains("**") {
             return Err("double-star (**) syntax is not supported".into());
         }
-        let mut rule = Rule { pattern: String::new(), negate: false, dir_only: false, full_path: false };
+        let mut rule = Rule {
+            pattern: String::new(),
+            negate: false,
+            dir_only: false,
+            full_path: false,
+        };
         if let Some(rest) = p.strip_prefix('!') {
             rule.negate = true;
             p = rest;
@@ -72,7 +81,11 @@ impl Rules {
             if r.dir_only && !is_dir {
                 continue;
             }
-            let target = if r.full_path { path } else { path.rsplit('/').next().unwrap_or(path) };
+            let target = if r.full_path {
+                path
+            } else {
+                path.rsplit('/').next().unwrap_or(path)
+            };
             let matched = glob_match(&r.pattern, target).unwrap_or(false);
             // Helm's negation: a `!p` rule ignores everything that does not match p.
             if r.negate {
@@ -137,7 +150,9 @@ fn match_from(p: &[char], n: &[char], depth: usize) -> Result<bool, String> {
             }
             '\\' => {
                 pi += 1;
-                let Some(&c) = p.get(pi) else { return Err("syntax error in pattern".into()) };
+                let Some(&c) = p.get(pi) else {
+                    return Err("syntax error in pattern".into());
+                };
                 if n.get(ni) != Some(&c) {
                     return check_rest(&p[pi + 1..]);
                 }
@@ -183,7 +198,9 @@ fn match_class(p: &[char], start: usize, c: Option<char>) -> Result<(bool, usize
     let mut matched = false;
     let mut first = true;
     loop {
-        let Some(&ch) = p.get(i) else { return Err(bad()) };
+        let Some(&ch) = p.get(i) else {
+            return Err(bad());
+        };
         if ch == ']' && !first {
             i += 1;
             break;

@@ -87,17 +87,27 @@ fn check(root: &J, schema: &J, v: &J, path: &str, errs: &mut Vec<String>, depth:
         if !ok {
             let expected = match t {
                 J::String(t) => t.clone(),
-                J::Array(ts) => ts.iter().filter_map(J::as_str).collect::<Vec<_>>().join(","),
+                J::Array(ts) => ts
+                    .iter()
+                    .filter_map(J::as_str)
+                    .collect::<Vec<_>>()
+                    .join(","),
                 _ => String::new(),
             };
-            errs.push(format!("{path}: Invalid type. Expected: {expected}, given: {}", type_name(v)));
+            errs.push(format!(
+                "{path}: Invalid type. Expected: {expected}, given: {}",
+                type_name(v)
+            ));
             return;
         }
     }
     if let Some(J::Array(options)) = s.get("enum") {
         if !options.iter().any(|o| json_eq(o, v)) {
             let list: Vec<String> = options.iter().map(|o| o.to_string()).collect();
-            errs.push(format!("{path}: {path} must be one of the following: {}", list.join(", ")));
+            errs.push(format!(
+                "{path}: {path} must be one of the following: {}",
+                list.join(", ")
+            ));
         }
     }
     if let Some(c) = s.get("const") {
@@ -105,7 +115,11 @@ fn check(root: &J, schema: &J, v: &J, path: &str, errs: &mut Vec<String>, depth:
             errs.push(format!("{path}: {path} does not match: {c}"));
         }
     }
-    for (key, words) in [("allOf", "all the schemas (allOf)"), ("anyOf", "at least one schema (anyOf)"), ("oneOf", "one and only one schema (oneOf)")] {
+    for (key, words) in [
+        ("allOf", "all the schemas (allOf)"),
+        ("anyOf", "at least one schema (anyOf)"),
+        ("oneOf", "one and only one schema (oneOf)"),
+    ] {
         if let Some(J::Array(subs)) = s.get(key) {
             let passing = subs
                 .iter()
@@ -163,12 +177,26 @@ fn check(root: &J, schema: &J, v: &J, path: &str, errs: &mut Vec<String>, depth:
             match s.get("items") {
                 Some(J::Array(tuple)) => {
                     for (i, (item, sub)) in items.iter().zip(tuple).enumerate() {
-                        check(root, sub, item, &child(path, &i.to_string()), errs, depth + 1);
+                        check(
+                            root,
+                            sub,
+                            item,
+                            &child(path, &i.to_string()),
+                            errs,
+                            depth + 1,
+                        );
                     }
                 }
                 Some(sub) => {
                     for (i, item) in items.iter().enumerate() {
-                        check(root, sub, item, &child(path, &i.to_string()), errs, depth + 1);
+                        check(
+                            root,
+                            sub,
+                            item,
+                            &child(path, &i.to_string()),
+                            errs,
+                            depth + 1,
+                        );
                     }
                 }
                 None => {}
@@ -196,7 +224,11 @@ fn check(root: &J, schema: &J, v: &J, path: &str, errs: &mut Vec<String>, depth:
             let patterns: Vec<(regex::Regex, &J)> = s
                 .get("patternProperties")
                 .and_then(J::as_object)
-                .map(|m| m.iter().filter_map(|(p, sub)| regex::Regex::new(p).ok().map(|r| (r, sub))).collect())
+                .map(|m| {
+                    m.iter()
+                        .filter_map(|(p, sub)| regex::Regex::new(p).ok().map(|r| (r, sub)))
+                        .collect()
+                })
                 .unwrap_or_default();
             for (k, item) in obj {
                 let mut matched = false;
@@ -212,8 +244,12 @@ fn check(root: &J, schema: &J, v: &J, path: &str, errs: &mut Vec<String>, depth:
                 }
                 if !matched {
                     match s.get("additionalProperties") {
-                        Some(J::Bool(false)) => errs.push(format!("{path}: Additional property {k} is not allowed")),
-                        Some(sub @ J::Object(_)) => check(root, sub, item, &child(path, k), errs, depth + 1),
+                        Some(J::Bool(false)) => {
+                            errs.push(format!("{path}: Additional property {k} is not allowed"))
+                        }
+                        Some(sub @ J::Object(_)) => {
+                            check(root, sub, item, &child(path, k), errs, depth + 1)
+                        }
                         _ => {}
                     }
                 }
@@ -236,9 +272,15 @@ fn check_number(s: &serde_json::Map<String, J>, v: &J, path: &str, errs: &mut Ve
     let excl_max_bool = s.get("exclusiveMaximum") == Some(&J::Bool(true));
     if let Some(m) = s.get("minimum").and_then(J::as_f64) {
         if excl_min_bool && x <= m {
-            errs.push(format!("{path}: Must be greater than {}", num_text(&s["minimum"])));
+            errs.push(format!(
+                "{path}: Must be greater than {}",
+                num_text(&s["minimum"])
+            ));
         } else if x < m {
-            errs.push(format!("{path}: Must be greater than or equal to {}", num_text(&s["minimum"])));
+            errs.push(format!(
+                "{path}: Must be greater than or equal to {}",
+                num_text(&s["minimum"])
+            ));
         }
     }
     if let Some(m) = s.get("exclusiveMinimum").filter(|v| v.is_number()) {
@@ -248,9 +290,15 @@ fn check_number(s: &serde_json::Map<String, J>, v: &J, path: &str, errs: &mut Ve
     }
     if let Some(m) = s.get("maximum").and_then(J::as_f64) {
         if excl_max_bool && x >= m {
-            errs.push(format!("{path}: Must be less than {}", num_text(&s["maximum"])));
+            errs.push(format!(
+                "{path}: Must be less than {}",
+                num_text(&s["maximum"])
+            ));
         } else if x > m {
-            errs.push(format!("{path}: Must be less than or equal to {}", num_text(&s["maximum"])));
+            errs.push(format!(
+                "{path}: Must be less than or equal to {}",
+                num_text(&s["maximum"])
+            ));
         }
     }
     if let Some(m) = s.get("exclusiveMaximum").filter(|v| v.is_number()) {
@@ -260,7 +308,10 @@ fn check_number(s: &serde_json::Map<String, J>, v: &J, path: &str, errs: &mut Ve
     }
     if let Some(m) = s.get("multipleOf").and_then(J::as_f64) {
         if m != 0.0 && (x / m).fract() != 0.0 {
-            errs.push(format!("{path}: Must be a multiple of {}", num_text(&s["multipleOf"])));
+            errs.push(format!(
+                "{path}: Must be a multiple of {}",
+                num_text(&s["multipleOf"])
+            ));
         }
     }
 }
@@ -269,12 +320,16 @@ fn check_string(s: &serde_json::Map<String, J>, st: &str, path: &str, errs: &mut
     let len = st.chars().count() as u64;
     if let Some(n) = s.get("minLength").and_then(J::as_u64) {
         if len < n {
-            errs.push(format!("{path}: String length must be greater than or equal to {n}"));
+            errs.push(format!(
+                "{path}: String length must be greater than or equal to {n}"
+            ));
         }
     }
     if let Some(n) = s.get("maxLength").and_then(J::as_u64) {
         if len > n {
-            errs.push(format!("{path}: String length must be less than or equal to {n}"));
+            errs.push(format!(
+                "{path}: String length must be less than or equal to {n}"
+            ));
         }
     }
     if let Some(J::String(p)) = s.get("pattern") {

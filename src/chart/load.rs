@@ -43,7 +43,10 @@ pub fn load_dir_files(dir: &Path) -> Result<FileList, String> {
     };
     rules.add_defaults();
     let mut out = Vec::new();
-    let walker = walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter();
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
     let mut it = walker;
     while let Some(entry) = it.next() {
         let entry = entry.map_err(|e| e.to_string())?;
@@ -65,11 +68,16 @@ pub fn load_dir_files(dir: &Path) -> Result<FileList, String> {
             continue;
         }
         if !entry.file_type().is_file() {
-            return Err(format!("cannot load irregular file {} as it has file mode type bits set", entry.path().display()));
+            return Err(format!(
+                "cannot load irregular file {} as it has file mode type bits set",
+                entry.path().display()
+            ));
         }
         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
         if size > MAX_FILE {
-            return Err(format!("file {rel:?} is larger than the maximum file size {MAX_FILE}"));
+            return Err(format!(
+                "file {rel:?} is larger than the maximum file size {MAX_FILE}"
+            ));
         }
         let data = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
         out.push((rel, Arc::from(archive::strip_bom(data))));
@@ -89,7 +97,10 @@ pub fn load_files(files: FileList) -> Result<Chart, String> {
         if name == "Chart.yaml" {
             have_meta = true;
             let doc = yaml_doc(data).map_err(|e| format!("cannot load Chart.yaml: {e}"))?;
-            chart.metadata.merge_from(&doc).map_err(|e| format!("cannot load Chart.yaml: {e}"))?;
+            chart
+                .metadata
+                .merge_from(&doc)
+                .map_err(|e| format!("cannot load Chart.yaml: {e}"))?;
             if chart.metadata.api_version.is_empty() {
                 chart.metadata.api_version = "v1".into();
             }
@@ -115,8 +126,12 @@ pub fn load_files(files: FileList) -> Result<Chart, String> {
             }
             "values.schema.json" => chart.schema = Some(data),
             "requirements.yaml" => {
-                let doc = yaml_doc(&data).map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
-                chart.metadata.merge_from(&doc).map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
+                let doc =
+                    yaml_doc(&data).map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
+                chart
+                    .metadata
+                    .merge_from(&doc)
+                    .map_err(|e| format!("cannot load requirements.yaml: {e}"))?;
                 if chart.metadata.api_version == "v1" {
                     chart.files.push((name, data));
                 }
@@ -129,7 +144,10 @@ pub fn load_files(files: FileList) -> Result<Chart, String> {
                 }
                 let rest = &n["charts/".len()..];
                 let cname = rest.split('/').next().unwrap_or(rest).to_string();
-                subcharts.entry(cname).or_default().push((rest.to_string(), data));
+                subcharts
+                    .entry(cname)
+                    .or_default()
+                    .push((rest.to_string(), data));
             }
             _ => chart.files.push((name, data)),
         }
@@ -144,7 +162,9 @@ pub fn load_files(files: FileList) -> Result<Chart, String> {
             continue;
         }
         let sub = if cname.ends_with(".tgz") {
-            let Some((fname, data)) = files.first() else { continue };
+            let Some((fname, data)) = files.first() else {
+                continue;
+            };
             if fname != &cname {
                 return Err(format!(
                     "error unpacking subchart tar in {}: expected {cname}, got {fname}",
@@ -161,7 +181,12 @@ pub fn load_files(files: FileList) -> Result<Chart, String> {
         };
         match sub {
             Ok(s) => chart.dependencies.push(s),
-            Err(e) => return Err(format!("error unpacking subchart {cname} in {}: {e}", chart.name())),
+            Err(e) => {
+                return Err(format!(
+                    "error unpacking subchart {cname} in {}: {e}",
+                    chart.name()
+                ))
+            }
         }
     }
     Ok(chart)

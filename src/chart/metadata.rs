@@ -104,7 +104,11 @@ pub fn format_float32_g(x: f64) -> String {
     let exp: i32 = exp.parse().unwrap_or(0);
     let neg = if f < 0.0 { "-" } else { "" };
     if !(-4..6).contains(&exp) {
-        let frac = if digits.len() > 1 { format!(".{}", &digits[1..]) } else { String::new() };
+        let frac = if digits.len() > 1 {
+            format!(".{}", &digits[1..])
+        } else {
+            String::new()
+        };
         let sign = if exp < 0 { '-' } else { '+' };
         return format!("{neg}{}{frac}e{sign}{:02}", &digits[..1], exp.abs());
     }
@@ -126,7 +130,9 @@ fn field<'m>(m: &'m Map, key: &str) -> Option<&'m Value> {
 }
 
 fn string_field(m: &Map, key: &str, go: &str) -> Result<String, String> {
-    field(m, key).map(|v| scalar_string(v, go)).unwrap_or(Ok(String::new()))
+    field(m, key)
+        .map(|v| scalar_string(v, go))
+        .unwrap_or(Ok(String::new()))
 }
 
 fn string_list(m: &Map, key: &str, go: &str) -> Result<Vec<String>, String> {
@@ -218,7 +224,10 @@ impl Metadata {
                     .iter()
                     .map(|item| match item {
                         Value::Map(dm) => parse_dependency(&dm.read()),
-                        _ => Err("validation: dependencies must not contain empty or null nodes".to_string()),
+                        _ => Err(
+                            "validation: dependencies must not contain empty or null nodes"
+                                .to_string(),
+                        ),
                     })
                     .collect::<Result<_, _>>()?,
                 _ => Vec::new(),
@@ -250,24 +259,44 @@ impl Metadata {
         if let Some(base) = dir_name {
             let _ = base;
         }
-        if self.name != self.name.rsplit('/').next().unwrap_or(&self.name) || self.name.contains('\\') {
-            return Err(format!("validation: chart.metadata.name {:?} is invalid", self.name));
+        if self.name != self.name.rsplit('/').next().unwrap_or(&self.name)
+            || self.name.contains('\\')
+        {
+            return Err(format!(
+                "validation: chart.metadata.name {:?} is invalid",
+                self.name
+            ));
         }
         if self.version.is_empty() {
             return Err("validation: chart.metadata.version is required".into());
         }
         if crate::semver::parse_version(&self.version).is_err() {
-            return Err(format!("validation: chart.metadata.version {:?} is invalid", self.version));
+            return Err(format!(
+                "validation: chart.metadata.version {:?} is invalid",
+                self.version
+            ));
         }
         if !matches!(self.chart_type.as_str(), "" | "application" | "library") {
             return Err("validation: chart.metadata.type must be application or library".into());
         }
         let mut seen = std::collections::HashSet::new();
         for d in &self.dependencies {
-            if !d.alias.is_empty() && !d.alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-                return Err(format!("validation: dependency {:?} has disallowed characters in the alias", d.name));
+            if !d.alias.is_empty()
+                && !d
+                    .alias
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                return Err(format!(
+                    "validation: dependency {:?} has disallowed characters in the alias",
+                    d.name
+                ));
             }
-            let key = if d.alias.is_empty() { &d.name } else { &d.alias };
+            let key = if d.alias.is_empty() {
+                &d.name
+            } else {
+                &d.alias
+            };
             if !seen.insert(key.clone()) {
                 return Err(format!(
                     "validation: more than one dependency with name or alias {key:?}"
@@ -279,8 +308,18 @@ impl Metadata {
 
     /// The `.Chart` object: Helm 3's `struct { chart.Metadata; IsRoot bool }`.
     pub fn to_object(&self, is_root: bool) -> Value {
-        let strs = |v: &[String]| Value::typed_list(crate::template::SliceKind::String, v.iter().map(|s| Value::str(s)).collect());
-        let annotations = Value::map(self.annotations.iter().map(|(k, v)| (k.clone(), Value::str(v))).collect());
+        let strs = |v: &[String]| {
+            Value::typed_list(
+                crate::template::SliceKind::String,
+                v.iter().map(|s| Value::str(s)).collect(),
+            )
+        };
+        let annotations = Value::map(
+            self.annotations
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::str(v)))
+                .collect(),
+        );
         let maintainers = Value::list(self.maintainers.iter().map(maintainer_object).collect());
         let deps = Value::list(self.dependencies.iter().map(dependency_object).collect());
         let fields = vec![
@@ -333,15 +372,23 @@ impl Metadata {
             data.insert("annotations".into(), annotations);
         }
         if !self.maintainers.is_empty() {
-            data.insert("maintainers".into(), Value::list(self.maintainers.iter().map(maintainer_data).collect()));
+            data.insert(
+                "maintainers".into(),
+                Value::list(self.maintainers.iter().map(maintainer_data).collect()),
+            );
         }
         if !self.dependencies.is_empty() {
-            data.insert("dependencies".into(), Value::list(self.dependencies.iter().map(dependency_data).collect()));
+            data.insert(
+                "dependencies".into(),
+                Value::list(self.dependencies.iter().map(dependency_data).collect()),
+            );
         }
         data.insert("IsRoot".into(), Value::Bool(is_root));
         // Go prints the embedded Metadata as its own `{...}` before IsRoot.
-        let meta: Vec<String> =
-            fields[..fields.len() - 1].iter().map(|(_, v)| crate::template::format::fmt_v(v)).collect();
+        let meta: Vec<String> = fields[..fields.len() - 1]
+            .iter()
+            .map(|(_, v)| crate::template::format::fmt_v(v))
+            .collect();
         let display = Some(format!("{{{{{}}} {is_root}}}", meta.join(" ")));
         StructObject {
             type_name: "struct { chart.Metadata; IsRoot bool }".into(),
@@ -373,7 +420,11 @@ fn parse_dependency(m: &Map) -> Result<Dependency, String> {
 fn maintainer_object(m: &Maintainer) -> Value {
     StructObject {
         type_name: "*chart.Maintainer".into(),
-        fields: vec![("Name", Value::str(&m.name)), ("Email", Value::str(&m.email)), ("URL", Value::str(&m.url))],
+        fields: vec![
+            ("Name", Value::str(&m.name)),
+            ("Email", Value::str(&m.email)),
+            ("URL", Value::str(&m.url)),
+        ],
         stringer: None,
         data: maintainer_data(m),
         display: None,
@@ -399,7 +450,13 @@ fn dependency_object(d: &Dependency) -> Value {
             ("Version", Value::str(&d.version)),
             ("Repository", Value::str(&d.repository)),
             ("Condition", Value::str(&d.condition)),
-            ("Tags", Value::typed_list(crate::template::SliceKind::String, d.tags.iter().map(|s| Value::str(s)).collect())),
+            (
+                "Tags",
+                Value::typed_list(
+                    crate::template::SliceKind::String,
+                    d.tags.iter().map(|s| Value::str(s)).collect(),
+                ),
+            ),
             ("Enabled", Value::Bool(d.enabled)),
             ("ImportValues", Value::list(d.import_values.clone())),
             ("Alias", Value::str(&d.alias)),
@@ -415,13 +472,20 @@ fn dependency_data(d: &Dependency) -> Value {
     let mut m = Map::new();
     m.insert("name".into(), Value::str(&d.name));
     m.insert("repository".into(), Value::str(&d.repository));
-    for (k, v) in [("version", &d.version), ("condition", &d.condition), ("alias", &d.alias)] {
+    for (k, v) in [
+        ("version", &d.version),
+        ("condition", &d.condition),
+        ("alias", &d.alias),
+    ] {
         if !v.is_empty() {
             m.insert(k.into(), Value::str(v));
         }
     }
     if !d.tags.is_empty() {
-        m.insert("tags".into(), Value::list(d.tags.iter().map(|s| Value::str(s)).collect()));
+        m.insert(
+            "tags".into(),
+            Value::list(d.tags.iter().map(|s| Value::str(s)).collect()),
+        );
     }
     if d.enabled {
         m.insert("enabled".into(), Value::Bool(true));

@@ -34,9 +34,15 @@ impl Object for StructObject {
     }
     fn member(&self, name: &str) -> Option<Member> {
         if self.stringer.is_some() && (name == "String" || name == "GitVersion") {
-            return Some(Member::Method { params: &[], variadic: None });
+            return Some(Member::Method {
+                params: &[],
+                variadic: None,
+            });
         }
-        self.fields.iter().find(|(n, _)| *n == name).map(|(_, v)| Member::Field(v.clone()))
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| Member::Field(v.clone()))
     }
     fn call(&self, name: &str, _args: &[Value]) -> Result<Value, String> {
         match (&self.stringer, name) {
@@ -49,8 +55,11 @@ impl Object for StructObject {
             return s.clone();
         }
         // Go's %v of a struct: `{f1 f2 ...}`.
-        let parts: Vec<String> =
-            self.fields.iter().map(|(_, v)| crate::template::format::fmt_v(v)).collect();
+        let parts: Vec<String> = self
+            .fields
+            .iter()
+            .map(|(_, v)| crate::template::format::fmt_v(v))
+            .collect();
         format!("{{{}}}", parts.join(" "))
     }
     fn to_data(&self) -> Value {
@@ -73,7 +82,10 @@ impl Object for VersionSet {
         "slice"
     }
     fn member(&self, name: &str) -> Option<Member> {
-        (name == "Has").then_some(Member::Method { params: &[Param::String], variadic: None })
+        (name == "Has").then_some(Member::Method {
+            params: &[Param::String],
+            variadic: None,
+        })
     }
     fn call(&self, name: &str, args: &[Value]) -> Result<Value, String> {
         match (name, args.first()) {

@@ -15,15 +15,20 @@ pub fn value_to_json(v: &Value) -> serde_json::Value {
             if f.fract() == 0.0 && f.abs() < 9.0e15 {
                 serde_json::Value::from(*f as i64)
             } else {
-                serde_json::Number::from_f64(*f).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+                serde_json::Number::from_f64(*f)
+                    .map(serde_json::Value::Number)
+                    .unwrap_or(serde_json::Value::Null)
             }
         }
         Value::String(s) => serde_json::Value::String(s.to_string()),
         Value::Bytes(b) => serde_json::Value::String(crate::yaml::json::base64_encode(b)),
         Value::List(l) => serde_json::Value::Array(l.items.iter().map(value_to_json).collect()),
-        Value::Map(m) => {
-            serde_json::Value::Object(m.read().iter().map(|(k, v)| (k.clone(), value_to_json(v))).collect())
-        }
+        Value::Map(m) => serde_json::Value::Object(
+            m.read()
+                .iter()
+                .map(|(k, v)| (k.clone(), value_to_json(v)))
+                .collect(),
+        ),
         Value::Object(o) => value_to_json(&o.to_data()),
     }
 }
@@ -42,7 +47,8 @@ pub fn validate(chart: &Chart, values: &MapRef) -> Result<(), String> {
 
 fn collect(chart: &Chart, values: &Value, report: &mut String) -> Result<(), String> {
     if let Some(schema) = &chart.schema {
-        let schema: serde_json::Value = serde_json::from_slice(schema).map_err(|e| e.to_string())?;
+        let schema: serde_json::Value =
+            serde_json::from_slice(schema).map_err(|e| e.to_string())?;
         let instance = value_to_json(values);
         let errors = crate::chart::jsonschema::validate(&schema, &instance);
         if !errors.is_empty() {

@@ -24,13 +24,23 @@ pub enum Mode {
 
 /// Parses one `--set`-style argument into `dest`.
 pub fn parse_into(s: &str, dest: &MapRef, mode: Mode) -> Result<(), String> {
-    let mut p = Parser { chars: s.chars().collect(), pos: 0, mode, literal: false };
+    let mut p = Parser {
+        chars: s.chars().collect(),
+        pos: 0,
+        mode,
+        literal: false,
+    };
     p.parse(dest)
 }
 
 /// Parses one `--set-literal` argument into `dest`.
 pub fn parse_literal_into(s: &str, dest: &MapRef) -> Result<(), String> {
-    let mut p = Parser { chars: s.chars().collect(), pos: 0, mode: Mode::String, literal: true };
+    let mut p = Parser {
+        chars: s.chars().collect(),
+        pos: 0,
+        mode: Mode::String,
+        literal: true,
+    };
     p.parse(dest)
 }
 
@@ -114,7 +124,11 @@ impl Parser {
 
     /// Parses one `key...=value`; returns Ok(false) at end of input.
     fn key(&mut self, data: &MapRef, level: usize) -> Result<bool, String> {
-        let stop: &[char] = if self.literal { &['=', '[', '.'] } else { &['=', '[', ',', '.'] };
+        let stop: &[char] = if self.literal {
+            &['=', '[', '.']
+        } else {
+            &['=', '[', ',', '.']
+        };
         let (k, last) = self.until(stop);
         match last {
             End::Eof => {
@@ -134,10 +148,15 @@ impl Parser {
                 set(data, &k, Value::list(list));
                 res.map(|_| true)
             }
-            End::Stop('=') => self.key_value(data, &k).map(|more| more || self.pos < self.chars.len()),
+            End::Stop('=') => self
+                .key_value(data, &k)
+                .map(|more| more || self.pos < self.chars.len()),
             End::Stop(',') => {
                 set(data, &k, Value::str(""));
-                Err(format!("key {} has no value (cannot end with ,)", go_quote(&k)))
+                Err(format!(
+                    "key {} has no value (cannot end with ,)",
+                    go_quote(&k)
+                ))
             }
             End::Stop(_) => {
                 let level = level + 1;
@@ -233,21 +252,40 @@ impl Parser {
             return Err("error parsing index: EOF".into());
         }
         v.parse::<i64>().map_err(|_| {
-            format!("error parsing index: strconv.Atoi: parsing {}: invalid syntax", go_quote(&v))
+            format!(
+                "error parsing index: strconv.Atoi: parsing {}: invalid syntax",
+                go_quote(&v)
+            )
         })
     }
 
-    fn list_item(&mut self, mut list: Vec<Value>, i: i64, level: usize) -> (Vec<Value>, Result<(), String>) {
+    fn list_item(
+        &mut self,
+        mut list: Vec<Value>,
+        i: i64,
+        level: usize,
+    ) -> (Vec<Value>, Result<(), String>) {
         if i < 0 {
             return (list, Err(format!("negative {i} index not allowed")));
         }
         if i > MAX_INDEX {
-            return (list, Err(format!("index of {i} is greater than maximum supported index of {MAX_INDEX}")));
+            return (
+                list,
+                Err(format!(
+                    "index of {i} is greater than maximum supported index of {MAX_INDEX}"
+                )),
+            );
         }
         let idx = i as usize;
         let (k, last) = self.until(&['[', '.', '=']);
         if !k.is_empty() {
-            return (list, Err(format!("unexpected data at end of array index: {}", go_quote(&k))));
+            return (
+                list,
+                Err(format!(
+                    "unexpected data at end of array index: {}",
+                    go_quote(&k)
+                )),
+            );
         }
         match last {
             End::Eof => (list, Err("EOF".into())),
@@ -362,7 +400,10 @@ fn set_index(list: &mut Vec<Value>, i: usize, v: Value) {
 
 /// The text of Go's failed type assertion, as Helm reports it.
 fn conversion_error(v: &Value, want: &str) -> String {
-    format!("unable to parse key: interface conversion: interface {{}} is {}, not {want}", v.type_name())
+    format!(
+        "unable to parse key: interface conversion: interface {{}} is {}, not {want}",
+        v.type_name()
+    )
 }
 
 fn go_quote(s: &str) -> String {

@@ -21,7 +21,11 @@ pub fn merge_maps(a: &Map, b: &Map) -> Map {
 
 /// `CoalesceValues`: returns the values the chart's templates see, with every enabled
 /// subchart's table filled in. `warn` receives Helm's warnings.
-pub fn coalesce_values(chart: &Chart, user: &Map, warn: &mut dyn FnMut(String)) -> Result<MapRef, String> {
+pub fn coalesce_values(
+    chart: &Chart,
+    user: &Map,
+    warn: &mut dyn FnMut(String),
+) -> Result<MapRef, String> {
     let dest = MapRef::new(user.clone()).deep_copy();
     coalesce(chart, &dest, "", false, warn)?;
     Ok(dest)
@@ -35,12 +39,24 @@ fn concat_prefix(a: &str, b: &str) -> String {
     }
 }
 
-fn coalesce(chart: &Chart, dest: &MapRef, prefix: &str, merge: bool, warn: &mut dyn FnMut(String)) -> Result<(), String> {
+fn coalesce(
+    chart: &Chart,
+    dest: &MapRef,
+    prefix: &str,
+    merge: bool,
+    warn: &mut dyn FnMut(String),
+) -> Result<(), String> {
     coalesce_chart_values(chart, dest, prefix, merge, warn);
     coalesce_deps(chart, dest, prefix, merge, warn)
 }
 
-fn coalesce_deps(chart: &Chart, dest: &MapRef, prefix: &str, merge: bool, warn: &mut dyn FnMut(String)) -> Result<(), String> {
+fn coalesce_deps(
+    chart: &Chart,
+    dest: &MapRef,
+    prefix: &str,
+    merge: bool,
+    warn: &mut dyn FnMut(String),
+) -> Result<(), String> {
     for sub in &chart.dependencies {
         let name = sub.name();
         let existing = dest.get(name);
@@ -84,7 +100,11 @@ fn coalesce_globals(dest: &MapRef, src: &MapRef, prefix: &str, warn: &mut dyn Fn
             return;
         }
     };
-    let entries: Vec<(String, Value)> = sg.read().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let entries: Vec<(String, Value)> = sg
+        .read()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     for (key, val) in entries {
         if let Value::Map(vm) = &val {
             let vv = MapRef::new(vm.read().clone());
@@ -96,7 +116,9 @@ fn coalesce_globals(dest: &MapRef, src: &MapRef, prefix: &str, warn: &mut dyn Fn
                     coalesce_tables(&vv, &destv, &concat_prefix(prefix, &key), true, warn);
                     dg.write().insert(key, Value::Map(vv));
                 }
-                Some(_) => warn(format!("Conflict: cannot merge map onto non-map for {key:?}. Skipping.")),
+                Some(_) => warn(format!(
+                    "Conflict: cannot merge map onto non-map for {key:?}. Skipping."
+                )),
             }
         } else if matches!(dg.get(&key), Some(Value::Map(_))) {
             warn(format!("key {key} is table. Skipping"));
@@ -108,7 +130,13 @@ fn coalesce_globals(dest: &MapRef, src: &MapRef, prefix: &str, warn: &mut dyn Fn
 }
 
 /// `coalesceValues`: the chart's defaults under `v`.
-fn coalesce_chart_values(chart: &Chart, v: &MapRef, prefix: &str, merge: bool, warn: &mut dyn FnMut(String)) {
+fn coalesce_chart_values(
+    chart: &Chart,
+    v: &MapRef,
+    prefix: &str,
+    merge: bool,
+    warn: &mut dyn FnMut(String),
+) {
     let sub_prefix = concat_prefix(prefix, &chart.metadata.name);
     let defaults = chart.values.deep_copy();
     let defaults = defaults.read();
@@ -123,7 +151,9 @@ fn coalesce_chart_values(chart: &Chart, v: &MapRef, prefix: &str, merge: bool, w
                     coalesce_tables(&dest, src, &concat_prefix(&sub_prefix, key), merge, warn);
                 }
                 Value::Nil => {}
-                _ => warn(format!("warning: skipped value for {sub_prefix}.{key}: Not a table.")),
+                _ => warn(format!(
+                    "warning: skipped value for {sub_prefix}.{key}: Not a table."
+                )),
             },
             Some(_) => {}
             None => {
@@ -134,18 +164,33 @@ fn coalesce_chart_values(chart: &Chart, v: &MapRef, prefix: &str, merge: bool, w
 }
 
 /// `coalesceTablesFullKey`: `src` under the authoritative `dst`.
-pub fn coalesce_tables(dst: &MapRef, src: &MapRef, prefix: &str, merge: bool, warn: &mut dyn FnMut(String)) {
+pub fn coalesce_tables(
+    dst: &MapRef,
+    src: &MapRef,
+    prefix: &str,
+    merge: bool,
+    warn: &mut dyn FnMut(String),
+) {
     if dst.ptr_eq(src) {
         return;
     }
-    let nulls: Vec<String> = dst.read().iter().filter(|(_, v)| v.is_nil()).map(|(k, _)| k.clone()).collect();
+    let nulls: Vec<String> = dst
+        .read()
+        .iter()
+        .filter(|(_, v)| v.is_nil())
+        .map(|(k, _)| k.clone())
+        .collect();
     {
         let mut s = src.write();
         for k in nulls {
             s.insert(k, Value::Nil);
         }
     }
-    let entries: Vec<(String, Value)> = src.read().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let entries: Vec<(String, Value)> = src
+        .read()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     for (key, val) in entries {
         let full = concat_prefix(prefix, &key);
         match dst.get(&key) {

@@ -34,7 +34,10 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Template(args) => template::run(args),
         Command::Version => {
-            println!("rudder {} (helm template parity: v3.17.3)", env!("CARGO_PKG_VERSION"));
+            println!(
+                "rudder {} (helm template parity: v3.17.3)",
+                env!("CARGO_PKG_VERSION")
+            );
             Ok(())
         }
     };

@@ -32,7 +32,12 @@ pub struct TemplateArgs {
     #[arg(long = "set-literal")]
     set_literal: Vec<String>,
     /// Namespace scope for this request.
-    #[arg(short = 'n', long = "namespace", env = "HELM_NAMESPACE", default_value = "default")]
+    #[arg(
+        short = 'n',
+        long = "namespace",
+        env = "HELM_NAMESPACE",
+        default_value = "default"
+    )]
     namespace: String,
     /// Kubernetes version used for Capabilities.KubeVersion.
     #[arg(long = "kube-version")]
@@ -170,7 +175,9 @@ pub fn run(a: TemplateArgs) -> Result<(), String> {
         text = post_render(cmd, &a.post_renderer_args, &text)?;
     }
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    stdout
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -178,7 +185,8 @@ pub fn run(a: TemplateArgs) -> Result<(), String> {
 fn render_name_template(t: &str) -> Result<String, String> {
     let mut set = crate::template::Templates::new(crate::render::helm_funcs());
     set.add("name-template", t).map_err(|e| e.message)?;
-    set.execute("name-template", &crate::template::Value::Nil).map_err(|e| e.message)
+    set.execute("name-template", &crate::template::Value::Nil)
+        .map_err(|e| e.message)
 }
 
 /// `--post-renderer`: pipes the manifests through a command and returns its stdout.

@@ -34,11 +34,17 @@ pub fn register(m: &mut FuncMap) {
             v => Ok(v.clone()),
         }
     });
-    m.add("fail", &[Param::String], |_, a| Err(wrapped(a[0].as_str().unwrap_or_default())));
-    m.add("lookup", &[Param::String, Param::String, Param::String, Param::String], |rt, a| {
-        let s = |i: usize| a[i].as_str().unwrap_or_default().to_string();
-        rt.lookup(&s(0), &s(1), &s(2), &s(3))
+    m.add("fail", &[Param::String], |_, a| {
+        Err(wrapped(a[0].as_str().unwrap_or_default()))
     });
+    m.add(
+        "lookup",
+        &[Param::String, Param::String, Param::String, Param::String],
+        |rt, a| {
+            let s = |i: usize| a[i].as_str().unwrap_or_default().to_string();
+            rt.lookup(&s(0), &s(1), &s(2), &s(3))
+        },
+    );
     // `helm template` without --enable-dns answers every name with "".
     m.add("getHostByName", &[Param::String], |_, _| Ok(Value::str("")));
 }

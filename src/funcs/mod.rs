@@ -15,11 +15,11 @@ pub mod decimal;
 pub mod defaults;
 pub mod dicts;
 pub mod encoding;
-pub mod helm;
 pub mod goduration;
 pub mod golayout;
 pub mod golayout_parse;
 pub mod gotime;
+pub mod helm;
 pub mod keys;
 pub mod lists;
 pub mod math;
@@ -33,9 +33,9 @@ pub mod strcase;
 pub mod strings;
 #[cfg(test)]
 mod time_cases;
+pub mod timeobj;
 pub mod unicode;
 pub mod url;
-pub mod timeobj;
 
 /// Every function a Helm 3.17 template can call (Go's builtins sit underneath, in the engine).
 pub fn helm_funcs() -> FuncMap {

@@ -54,7 +54,10 @@ impl Object for VersionObj {
     }
     fn member(&self, name: &str) -> Option<Member> {
         if let Some((_, arity, ptr)) = METHODS.iter().find(|(m, _, _)| *m == name) {
-            return (self.pointer || !ptr).then_some(Member::Method { params: crate::template::funcs::any_params(*arity), variadic: None });
+            return (self.pointer || !ptr).then_some(Member::Method {
+                params: crate::template::funcs::any_params(*arity),
+                variadic: None,
+            });
         }
         let v = &self.version;
         let to_u = |n: u64| Value::Int64(i64::try_from(n).unwrap_or(i64::MAX));

@@ -69,7 +69,10 @@ impl Object for TimeObj {
     }
     fn member(&self, name: &str) -> Option<Member> {
         if let Some((_, n)) = METHODS.iter().find(|(m, _)| *m == name) {
-            return Some(Member::Method { params: crate::template::funcs::any_params(*n), variadic: None });
+            return Some(Member::Method {
+                params: crate::template::funcs::any_params(*n),
+                variadic: None,
+            });
         }
         let t = &self.0;
         let c = || t.civil();

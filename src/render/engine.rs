@@ -28,7 +28,13 @@ struct Renderable {
 }
 
 /// Builds the per-chart contexts and collects templates, as `recAllTpls` does.
-fn collect(chart: &Chart, parent_vals: &MapRef, release: &Value, caps: &Value, out: &mut Vec<(String, Renderable)>) -> MapRef {
+fn collect(
+    chart: &Chart,
+    parent_vals: &MapRef,
+    release: &Value,
+    caps: &Value,
+    out: &mut Vec<(String, Renderable)>,
+) -> MapRef {
     let values = if chart.is_root {
         parent_vals.get("Values").unwrap_or_else(Value::empty_map)
     } else {
@@ -56,7 +62,9 @@ fn collect(chart: &Chart, parent_vals: &MapRef, release: &Value, caps: &Value, o
     let next = MapRef::new(next);
     for child in &chart.dependencies {
         let ctx = collect(child, &next, release, caps, out);
-        subcharts.write().insert(child.name().to_string(), Value::Map(ctx));
+        subcharts
+            .write()
+            .insert(child.name().to_string(), Value::Map(ctx));
     }
     let library = chart.metadata.chart_type == "library";
     for (name, data) in &chart.templates {
@@ -66,7 +74,11 @@ fn collect(chart: &Chart, parent_vals: &MapRef, release: &Value, caps: &Value, o
         }
         out.push((
             format!("{}/{}", chart.full_path, name),
-            Renderable { text: data.clone(), vals: next.clone(), base_path: format!("{}/templates", chart.full_path) },
+            Renderable {
+                text: data.clone(),
+                vals: next.clone(),
+                base_path: format!("{}/templates", chart.full_path),
+            },
         ));
     }
     next
@@ -105,12 +117,16 @@ pub fn render(
     collect(chart, &top, &release_v, &caps_v, &mut tpls);
     let mut keys: Vec<String> = tpls.iter().map(|(k, _)| k.clone()).collect();
     sort_keys(&mut keys);
-    let by_name: std::collections::HashMap<&str, &Renderable> = tpls.iter().map(|(k, r)| (k.as_str(), r)).collect();
+    let by_name: std::collections::HashMap<&str, &Renderable> =
+        tpls.iter().map(|(k, r)| (k.as_str(), r)).collect();
     let mut set = Templates::new(funcs);
     for key in &keys {
-        let Some(r) = by_name.get(key.as_str()) else { continue };
+        let Some(r) = by_name.get(key.as_str()) else {
+            continue;
+        };
         let text = String::from_utf8_lossy(&r.text);
-        set.add(key, &text).map_err(|e| cleanup_parse_error(key, &e.message))?;
+        set.add(key, &text)
+            .map_err(|e| cleanup_parse_error(key, &e.message))?;
     }
     let session = Session::new(host);
     let mut rendered = Vec::new();
@@ -119,7 +135,9 @@ pub fn render(
         if base.starts_with('_') {
             continue;
         }
-        let Some(r) = by_name.get(key.as_str()) else { continue };
+        let Some(r) = by_name.get(key.as_str()) else {
+            continue;
+        };
         let mut tmpl = Map::new();
         tmpl.insert("Name".into(), Value::str(key));
         tmpl.insert("BasePath".into(), Value::str(&r.base_path));
@@ -138,7 +156,11 @@ pub fn cleanup_parse_error(file: &str, msg: &str) -> String {
     if tokens.len() == 1 {
         return format!("parse error in ({file}): {msg}");
     }
-    format!("parse error at ({}): {}", tokens[1], tokens[tokens.len() - 1])
+    format!(
+        "parse error at ({}): {}",
+        tokens[1],
+        tokens[tokens.len() - 1]
+    )
 }
 
 /// Helm's `cleanupExecError`: `required`/`fail` messages become
@@ -151,7 +173,11 @@ pub fn cleanup_exec_error(file: &str, msg: &str) -> String {
     if let (Some(start), Some(end)) = (tokens[2].find(ERR_START), tokens[2].rfind(ERR_END)) {
         let from = start + ERR_START.len();
         if from <= end {
-            return format!("execution error at ({}): {}", tokens[1], &tokens[2][from..end]);
+            return format!(
+                "execution error at ({}): {}",
+                tokens[1],
+                &tokens[2][from..end]
+            );
         }
     }
     msg.to_string()

@@ -80,7 +80,9 @@ pub struct Manifest {
 /// Helm's `SplitManifests`: documents of a stream, in order.
 pub fn split_manifests(text: &str) -> Vec<String> {
     static SEP: OnceLock<Regex> = OnceLock::new();
-    let sep = SEP.get_or_init(|| Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").unwrap_or_else(|_| unreachable!()));
+    let sep = SEP.get_or_init(|| {
+        Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").unwrap_or_else(|_| unreachable!())
+    });
     sep.split(text.trim())
         .filter(|d| !d.is_empty())
         .map(|d| d.trim().to_string())
@@ -110,7 +112,10 @@ fn json_kind(v: &Value) -> &'static str {
 
 /// Helm's `SortManifests`: classifies every document of every file (files in byte order),
 /// returning `(hooks, manifests)`, each stably sorted by kind. `info` receives Helm's notices.
-pub fn sort_manifests(files: &[(String, String)], info: &mut dyn FnMut(String)) -> Result<(Vec<Manifest>, Vec<Manifest>), String> {
+pub fn sort_manifests(
+    files: &[(String, String)],
+    info: &mut dyn FnMut(String),
+) -> Result<(Vec<Manifest>, Vec<Manifest>), String> {
     let mut sorted: Vec<&(String, String)> = files.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let (mut hooks, mut generic) = (Vec::new(), Vec::new());
@@ -120,7 +125,8 @@ pub fn sort_manifests(files: &[(String, String)], info: &mut dyn FnMut(String)) 
             continue;
         }
         for doc in split_manifests(content) {
-            let head = crate::yaml::load_any(&doc).map_err(|e| format!("YAML parse error on {path}: {e}"))?;
+            let head = crate::yaml::load_any(&doc)
+                .map_err(|e| format!("YAML parse error on {path}: {e}"))?;
             let head = match head {
                 Value::Map(m) => m,
                 Value::Nil => crate::template::MapRef::default(),
@@ -131,7 +137,11 @@ pub fn sort_manifests(files: &[(String, String)], info: &mut dyn FnMut(String)) 
                     ))
                 }
             };
-            let perr = |e: String| format!("YAML parse error on {path}: error unmarshaling JSON: while decoding JSON: {e}");
+            let perr = |e: String| {
+                format!(
+                    "YAML parse error on {path}: error unmarshaling JSON: while decoding JSON: {e}"
+                )
+            };
             let kind = str_field(&head, "kind", "SimpleHead.kind").map_err(perr)?;
             str_field(&head, "apiVersion", "SimpleHead.apiVersion").map_err(perr)?;
             let (mut name, mut annotations) = (String::new(), Vec::new());
@@ -152,7 +162,12 @@ pub fn sort_manifests(files: &[(String, String)], info: &mut dyn FnMut(String)) 
                     }
                 }
             }
-            let ann = |k: &str| annotations.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+            let ann = |k: &str| {
+                annotations
+                    .iter()
+                    .find(|(n, _)| n == k)
+                    .map(|(_, v)| v.clone())
+            };
             let mut m = Manifest {
                 name: path.clone(),
                 content: doc,
@@ -180,9 +195,15 @@ pub fn sort_manifests(files: &[(String, String)], info: &mut dyn FnMut(String)) 
                 info(format!("info: skipping unknown hook: {hook_types:?}"));
                 continue;
             }
-            m.weight = ann("helm.sh/hook-weight").and_then(|w| w.trim().parse().ok()).unwrap_or(0);
+            m.weight = ann("helm.sh/hook-weight")
+                .and_then(|w| w.trim().parse().ok())
+                .unwrap_or(0);
             if let Some(p) = ann("helm.sh/hook-delete-policy") {
-                m.delete_policies = p.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                m.delete_policies = p
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
             }
             hooks.push(m);
         }

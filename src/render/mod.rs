@@ -39,34 +39,43 @@ impl ValueOptions {
         for f in &self.value_files {
             let text = if f.as_os_str() == "-" {
                 let mut s = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| e.to_string())?;
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                    .map_err(|e| e.to_string())?;
                 s
             } else {
                 std::fs::read_to_string(f).map_err(|e| match e.kind() {
-                    std::io::ErrorKind::NotFound => format!("open {}: no such file or directory", f.display()),
+                    std::io::ErrorKind::NotFound => {
+                        format!("open {}: no such file or directory", f.display())
+                    }
                     _ => e.to_string(),
                 })?
             };
-            let v = crate::yaml::load_values(&text).map_err(|e| format!("failed to parse {}: {e}", f.display()))?;
+            let v = crate::yaml::load_values(&text)
+                .map_err(|e| format!("failed to parse {}: {e}", f.display()))?;
             if let Value::Map(m) = v {
                 base = merge_maps(&base, &m.read());
             }
         }
         let dest = MapRef::new(base);
         for v in &self.set_json {
-            strvals::parse_into(v, &dest, Mode::Json).map_err(|_| format!("failed parsing --set-json data {v}"))?;
+            strvals::parse_into(v, &dest, Mode::Json)
+                .map_err(|_| format!("failed parsing --set-json data {v}"))?;
         }
         for v in &self.set {
-            strvals::parse_into(v, &dest, Mode::Typed).map_err(|e| format!("failed parsing --set data: {e}"))?;
+            strvals::parse_into(v, &dest, Mode::Typed)
+                .map_err(|e| format!("failed parsing --set data: {e}"))?;
         }
         for v in &self.set_string {
-            strvals::parse_into(v, &dest, Mode::String).map_err(|e| format!("failed parsing --set-string data: {e}"))?;
+            strvals::parse_into(v, &dest, Mode::String)
+                .map_err(|e| format!("failed parsing --set-string data: {e}"))?;
         }
         for v in &self.set_file {
-            strvals::parse_into(v, &dest, Mode::File).map_err(|e| format!("failed parsing --set-file data: {e}"))?;
+            strvals::parse_into(v, &dest, Mode::File)
+                .map_err(|e| format!("failed parsing --set-file data: {e}"))?;
         }
         for v in &self.set_literal {
-            strvals::parse_literal_into(v, &dest).map_err(|e| format!("failed parsing --set-literal data: {e}"))?;
+            strvals::parse_literal_into(v, &dest)
+                .map_err(|e| format!("failed parsing --set-literal data: {e}"))?;
         }
         let m = dest.read().clone();
         Ok(m)
@@ -119,7 +128,9 @@ pub struct Rendered {
 /// The function map of a Helm 3.17 render, built once per process.
 pub fn helm_funcs() -> Arc<FuncMap> {
     static FUNCS: OnceLock<Arc<FuncMap>> = OnceLock::new();
-    FUNCS.get_or_init(|| Arc::new(crate::funcs::helm_funcs())).clone()
+    FUNCS
+        .get_or_init(|| Arc::new(crate::funcs::helm_funcs()))
+        .clone()
 }
 
 /// Validates a release name as `helm template` does.
@@ -200,10 +211,23 @@ pub fn render_files(
 }
 
 /// Renders a loaded chart, answering `lookup` through `host`.
-pub fn render_chart_with(chart: Chart, user: &Map, opts: &RenderOptions, host: &dyn Host) -> Result<Rendered, String> {
+pub fn render_chart_with(
+    chart: Chart,
+    user: &Map,
+    opts: &RenderOptions,
+    host: &dyn Host,
+) -> Result<Rendered, String> {
     let (chart, files, mut warnings) = render_files(chart, user, opts, host)?;
-    let files: Vec<(String, String)> = files.into_iter().filter(|(k, _)| !k.ends_with("NOTES.txt")).collect();
+    let files: Vec<(String, String)> = files
+        .into_iter()
+        .filter(|(k, _)| !k.ends_with("NOTES.txt"))
+        .collect();
     let mut info = |m: String| warnings.push(m);
     let (hooks, manifests) = manifest::sort_manifests(&files, &mut info)?;
-    Ok(Rendered { manifests, hooks, crds: chart.crd_objects(), warnings })
+    Ok(Rendered {
+        manifests,
+        hooks,
+        crds: chart.crd_objects(),
+        warnings,
+    })
 }

@@ -92,7 +92,9 @@ pub fn assemble(r: &Rendered, o: &OutputOptions) -> Result<String, String> {
         let pattern = pattern.replace('\\', "/");
         let mut missing = true;
         for piece in &pieces {
-            let Some(path) = source_path(piece) else { continue };
+            let Some(path) = source_path(piece) else {
+                continue;
+            };
             if crate::chart::ignore::glob_match(&pattern, path).unwrap_or(false) {
                 selected.push_str("---\n");
                 selected.push_str(piece);
@@ -129,9 +131,18 @@ fn write_dir(r: &Rendered, o: &OutputOptions, dir: &Path) -> Result<String, Stri
             written.insert(name.clone());
         }
     }
-    let new_dir = if o.use_release_name { dir.join(&o.release_name) } else { dir.to_path_buf() };
+    let new_dir = if o.use_release_name {
+        dir.join(&o.release_name)
+    } else {
+        dir.to_path_buf()
+    };
     for m in &r.manifests {
-        out.push_str(&write_to_file(&new_dir, &m.name, &m.content, written.contains(&m.name))?);
+        out.push_str(&write_to_file(
+            &new_dir,
+            &m.name,
+            &m.content,
+            written.contains(&m.name),
+        )?);
         written.insert(m.name.clone());
     }
     if !o.no_hooks {
@@ -140,7 +151,12 @@ fn write_dir(r: &Rendered, o: &OutputOptions, dir: &Path) -> Result<String, Stri
                 continue;
             }
             let exists = new_dir.join(&h.name).exists();
-            out.push_str(&write_to_file(&new_dir, &h.name, &h.content, exists || written.contains(&h.name))?);
+            out.push_str(&write_to_file(
+                &new_dir,
+                &h.name,
+                &h.content,
+                exists || written.contains(&h.name),
+            )?);
             written.insert(h.name.clone());
         }
     }

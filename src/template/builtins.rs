@@ -21,29 +21,47 @@ pub fn get(name: &str) -> Option<&'static Function> {
 fn build() -> FuncMap {
     let mut m = FuncMap::new();
     // and/or: short-circuit evaluation happens in the executor.
-    m.add_variadic("and", ANY1, Param::Any, |_, args| Ok(args.last().cloned().unwrap_or_default()));
-    m.add_variadic("or", ANY1, Param::Any, |_, args| Ok(args.last().cloned().unwrap_or_default()));
+    m.add_variadic("and", ANY1, Param::Any, |_, args| {
+        Ok(args.last().cloned().unwrap_or_default())
+    });
+    m.add_variadic("or", ANY1, Param::Any, |_, args| {
+        Ok(args.last().cloned().unwrap_or_default())
+    });
     m.add("not", ANY1, |_, a| Ok(Value::Bool(!a[0].truthy())));
     m.add("len", ANY1, |_, a| length(&a[0]));
     m.add_variadic("index", ANY1, Param::Any, |_, a| index(&a[0], &a[1..]));
     m.add_variadic("slice", ANY1, Param::Any, |_, a| slice(&a[0], &a[1..]));
-    m.add_variadic("print", &[], Param::Any, |_, a| Ok(Value::string(format::sprint(a))));
-    m.add_variadic("println", &[], Param::Any, |_, a| Ok(Value::string(format::sprintln(a))));
+    m.add_variadic("print", &[], Param::Any, |_, a| {
+        Ok(Value::string(format::sprint(a)))
+    });
+    m.add_variadic("println", &[], Param::Any, |_, a| {
+        Ok(Value::string(format::sprintln(a)))
+    });
     m.add_variadic("printf", STR1, Param::Any, |_, a| {
         let f = a[0].as_str().unwrap_or_default();
         Ok(Value::string(format::sprintf(f, &a[1..])))
     });
     m.add_variadic("html", &[], Param::Any, |_, a| {
-        Ok(Value::string(format::html_escape(&format::eval_args_string(a))))
+        Ok(Value::string(format::html_escape(
+            &format::eval_args_string(a),
+        )))
     });
     m.add_variadic("js", &[], Param::Any, |_, a| {
-        Ok(Value::string(format::js_escape(&format::eval_args_string(a))))
+        Ok(Value::string(format::js_escape(&format::eval_args_string(
+            a,
+        ))))
     });
     m.add_variadic("urlquery", &[], Param::Any, |_, a| {
-        Ok(Value::string(format::url_query_escape(&format::eval_args_string(a))))
+        Ok(Value::string(format::url_query_escape(
+            &format::eval_args_string(a),
+        )))
     });
-    m.add_variadic("eq", ANY1, Param::Any, |_, a| eq(&a[0], &a[1..]).map(Value::Bool));
-    m.add("ne", ANY2, |_, a| eq(&a[0], &a[1..2]).map(|b| Value::Bool(!b)));
+    m.add_variadic("eq", ANY1, Param::Any, |_, a| {
+        eq(&a[0], &a[1..]).map(Value::Bool)
+    });
+    m.add("ne", ANY2, |_, a| {
+        eq(&a[0], &a[1..2]).map(|b| Value::Bool(!b))
+    });
     m.add("lt", ANY2, |_, a| lt(&a[0], &a[1]).map(Value::Bool));
     m.add("le", ANY2, |_, a| le(&a[0], &a[1]).map(Value::Bool));
     m.add("gt", ANY2, |_, a| le(&a[0], &a[1]).map(|b| Value::Bool(!b)));
@@ -81,7 +99,12 @@ fn index_arg(index: &Value, cap: usize) -> Result<usize, String> {
     let x = match index {
         Value::Int(i) | Value::Int64(i) => *i,
         Value::Nil => return Err("cannot index slice/array with nil".into()),
-        other => return Err(format!("cannot index slice/array with type {}", other.type_name())),
+        other => {
+            return Err(format!(
+                "cannot index slice/array with type {}",
+                other.type_name()
+            ))
+        }
     };
     if x < 0 || x as u64 > cap as u64 {
         return Err(format!("index out of range: {x}"));
@@ -121,7 +144,12 @@ fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
             Value::Map(m) => match idx {
                 Value::String(k) => m.get(k).unwrap_or(Value::Nil),
                 Value::Nil => return Err("value is nil; should be of type string".into()),
-                other => return Err(format!("value has type {}; should be string", other.type_name())),
+                other => {
+                    return Err(format!(
+                        "value has type {}; should be string",
+                        other.type_name()
+                    ))
+                }
             },
             Value::Object(o) => match (o.entries(), idx) {
                 (Some(entries), Value::String(k)) => entries
@@ -164,7 +192,9 @@ fn slice(item: &Value, indexes: &[Value]) -> Result<Value, String> {
             }
             match s.get(idx[0]..idx[1]) {
                 Some(sub) => Ok(Value::str(sub)),
-                None => Ok(Value::string(String::from_utf8_lossy(&s.as_bytes()[idx[0]..idx[1]]).into_owned())),
+                None => Ok(Value::string(
+                    String::from_utf8_lossy(&s.as_bytes()[idx[0]..idx[1]]).into_owned(),
+                )),
             }
         }
         Value::List(l) => Ok(Value::typed_list(l.kind, l.items[idx[0]..idx[1]].to_vec())),

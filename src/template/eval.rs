@@ -68,9 +68,18 @@ impl<'a> State<'a, '_> {
         Ok(())
     }
 
-    fn eval_chain(&mut self, dot: &Rv, node: &'a Arg, cmd: Option<&'a Command>, fin: Option<Rv>) -> Result<Rv, Error> {
+    fn eval_chain(
+        &mut self,
+        dot: &Rv,
+        node: &'a Arg,
+        cmd: Option<&'a Command>,
+        fin: Option<Rv>,
+    ) -> Result<Rv, Error> {
         self.at = At::Arg(node);
-        let Arg::Chain { node: inner, field, .. } = node else {
+        let Arg::Chain {
+            node: inner, field, ..
+        } = node
+        else {
             return Err(self.error("internal error: not a chain"));
         };
         if field.is_empty() {
@@ -84,7 +93,13 @@ impl<'a> State<'a, '_> {
         self.eval_field_chain(dot, receiver, node, field, cmd, fin)
     }
 
-    fn eval_variable(&mut self, dot: &Rv, var: &'a VariableNode, cmd: Option<&'a Command>, fin: Option<Rv>) -> Result<Rv, Error> {
+    fn eval_variable(
+        &mut self,
+        dot: &Rv,
+        var: &'a VariableNode,
+        cmd: Option<&'a Command>,
+        fin: Option<Rv>,
+    ) -> Result<Rv, Error> {
         self.at = At::Var(var);
         let value = self.var_value(&var.ident[0])?;
         if var.ident.len() == 1 {
@@ -143,7 +158,10 @@ impl<'a> State<'a, '_> {
         match &receiver.v {
             Value::Nil if !receiver.iface => {
                 if self.env.options.missing_key == MissingKey::Error {
-                    return Err(self.error(format_args!("nil data; no entry for key {}", format::quote_go(name))));
+                    return Err(self.error(format_args!(
+                        "nil data; no entry for key {}",
+                        format::quote_go(name)
+                    )));
                 }
                 Ok(Rv::invalid())
             }
@@ -151,33 +169,46 @@ impl<'a> State<'a, '_> {
             Value::Map(m) if m.kind() == MapKind::Values && values_method(name).is_some() => {
                 let params = values_method(name).unwrap_or(&[]);
                 let obj: std::sync::Arc<dyn Object> = std::sync::Arc::new(ValuesMethods(m.clone()));
-                let callee = Callee::Method { obj: &obj, params, variadic: None };
+                let callee = Callee::Method {
+                    obj: &obj,
+                    params,
+                    variadic: None,
+                };
                 self.eval_call(dot, callee, None, name, cmd, fin, node)
             }
             Value::Map(m) => {
                 if has_args {
-                    return Err(self.error(format_args!("{name} is not a method but has arguments")));
+                    return Err(
+                        self.error(format_args!("{name} is not a method but has arguments"))
+                    );
                 }
                 match m.get(name) {
                     Some(v) => Ok(Rv::iface(v)),
                     None => match self.env.options.missing_key {
                         MissingKey::Zero => Ok(Rv::iface(Value::Nil)),
                         MissingKey::Invalid => Ok(Rv::invalid()),
-                        MissingKey::Error => {
-                            Err(self.error(format_args!("map has no entry for key {}", format::quote_go(name))))
-                        }
+                        MissingKey::Error => Err(self.error(format_args!(
+                            "map has no entry for key {}",
+                            format::quote_go(name)
+                        ))),
                     },
                 }
             }
             Value::Object(o) => match o.member(name) {
                 Some(Member::Method { params, variadic }) => {
                     let obj = o.clone();
-                    let callee = Callee::Method { obj: &obj, params, variadic };
+                    let callee = Callee::Method {
+                        obj: &obj,
+                        params,
+                        variadic,
+                    };
                     self.eval_call(dot, callee, None, name, cmd, fin, node)
                 }
                 Some(Member::Field(v)) => {
                     if has_args {
-                        return Err(self.error(format_args!("{name} has arguments but cannot be invoked as function")));
+                        return Err(self.error(format_args!(
+                            "{name} has arguments but cannot be invoked as function"
+                        )));
                     }
                     Ok(Rv::concrete(v))
                 }
@@ -187,14 +218,32 @@ impl<'a> State<'a, '_> {
         }
     }
 
-    fn eval_function(&mut self, dot: &Rv, ident: &'a Arg, name: &'a str, cmd: &'a Command, fin: Option<Rv>) -> Result<Rv, Error> {
+    fn eval_function(
+        &mut self,
+        dot: &Rv,
+        ident: &'a Arg,
+        name: &'a str,
+        cmd: &'a Command,
+        fin: Option<Rv>,
+    ) -> Result<Rv, Error> {
         self.at = At::Arg(ident);
         let funcs = self.env.funcs;
         let Some((func, builtin)) = find_function(funcs, name) else {
-            return Err(self.error(format_args!("{} is not a defined function", format::quote_go(name))));
+            return Err(self.error(format_args!(
+                "{} is not a defined function",
+                format::quote_go(name)
+            )));
         };
         let bname = if builtin { Some(name) } else { None };
-        self.eval_call(dot, Callee::Func(func), bname, name, Some(cmd), fin, At::Cmd(cmd))
+        self.eval_call(
+            dot,
+            Callee::Func(func),
+            bname,
+            name,
+            Some(cmd),
+            fin,
+            At::Cmd(cmd),
+        )
     }
 
     /// Go's `evalCall`: arity check, argument evaluation and type validation, the call itself.
@@ -227,7 +276,9 @@ impl<'a> State<'a, '_> {
                 )));
             }
         } else if num_in != num_params {
-            return Err(self.error(format_args!("wrong number of args for {name}: want {num_params} got {num_in}")));
+            return Err(self.error(format_args!(
+                "wrong number of args for {name}: want {num_params} got {num_in}"
+            )));
         }
         if matches!(bname, Some("and") | Some("or")) {
             let is_or = bname == Some("or");
@@ -246,14 +297,20 @@ impl<'a> State<'a, '_> {
         let mut argv: Vec<Value> = Vec::with_capacity(num_in + 1);
         if bname == Some("call") {
             // Go passes the callee's node text first, for its error message.
-            argv.push(Value::string(args.first().map(|a| a.to_string()).unwrap_or_default()));
+            argv.push(Value::string(
+                args.first().map(|a| a.to_string()).unwrap_or_default(),
+            ));
         }
         for (i, arg) in args.iter().enumerate() {
             let param = params.get(i).copied().or(variadic).unwrap_or(Param::Any);
             argv.push(self.eval_arg(dot, Some(param), arg)?.v);
         }
         if let Some(f) = fin {
-            let param = params.get(args.len()).copied().or(variadic).unwrap_or(Param::Any);
+            let param = params
+                .get(args.len())
+                .copied()
+                .or(variadic)
+                .unwrap_or(Param::Any);
             if bname == Some("call") && args.is_empty() {
                 argv.push(Value::string(crate::template::format::fmt_v(&f.v)));
             }
@@ -276,16 +333,25 @@ impl<'a> State<'a, '_> {
     }
 
     /// Go's `evalArg`: evaluates `arg` for a parameter of type `param` (`None` = no check).
-    pub(crate) fn eval_arg(&mut self, dot: &Rv, param: Option<Param>, arg: &'a Arg) -> Result<Rv, Error> {
+    pub(crate) fn eval_arg(
+        &mut self,
+        dot: &Rv,
+        param: Option<Param>,
+        arg: &'a Arg,
+    ) -> Result<Rv, Error> {
         self.at = At::Arg(arg);
         match arg {
             Arg::Dot(_) => return self.validate(dot.clone(), param),
             Arg::Nil(_) => {
                 return match param {
                     // Nillable Go types receive nil (a nil slice or map); functions treat it as such.
-                    None | Some(Param::Any) | Some(Param::List) | Some(Param::Map) => Ok(Rv::invalid()),
-                    Some(p) => Err(self.error(format_args!("cannot assign nil to {}", p.go_name()))),
-                }
+                    None | Some(Param::Any) | Some(Param::List) | Some(Param::Map) => {
+                        Ok(Rv::invalid())
+                    }
+                    Some(p) => {
+                        Err(self.error(format_args!("cannot assign nil to {}", p.go_name())))
+                    }
+                };
             }
             Arg::Field { ident, .. } => {
                 let v = self.eval_field_chain(dot, dot.clone(), arg, ident, None, None)?;
@@ -300,11 +366,17 @@ impl<'a> State<'a, '_> {
                 return self.validate(v, param);
             }
             Arg::Identifier { name, .. } => {
-                let cmd = Command { pos: arg.pos(), args: vec![arg.clone()] };
+                let cmd = Command {
+                    pos: arg.pos(),
+                    args: vec![arg.clone()],
+                };
                 // A niladic function used as an argument.
                 let funcs = self.env.funcs;
                 let Some((func, _)) = find_function(funcs, name) else {
-                    return Err(self.error(format_args!("{} is not a defined function", format::quote_go(name))));
+                    return Err(self.error(format_args!(
+                        "{} is not a defined function",
+                        format::quote_go(name)
+                    )));
                 };
                 let v = self.call_detached(dot, func, name, &cmd)?;
                 return self.validate(v, param);
@@ -338,14 +410,21 @@ impl<'a> State<'a, '_> {
                 Arg::String { text, .. } => Ok(Rv::concrete(Value::str(text))),
                 _ => Err(self.error(format_args!("expected string; found {arg}"))),
             },
-            Param::List | Param::Map | Param::Object(_) => {
-                Err(self.error(format_args!("can't handle {arg} for arg of type {}", p.go_name())))
-            }
+            Param::List | Param::Map | Param::Object(_) => Err(self.error(format_args!(
+                "can't handle {arg} for arg of type {}",
+                p.go_name()
+            ))),
         }
     }
 
     /// A call whose `Command` is a temporary (an identifier used as an argument).
-    fn call_detached(&mut self, dot: &Rv, func: &Function, name: &str, cmd: &Command) -> Result<Rv, Error> {
+    fn call_detached(
+        &mut self,
+        dot: &Rv,
+        func: &Function,
+        name: &str,
+        cmd: &Command,
+    ) -> Result<Rv, Error> {
         let needed = func.params.len();
         if needed != 0 {
             let msg = if func.variadic.is_some() {
@@ -369,17 +448,24 @@ impl<'a> State<'a, '_> {
             Arg::Bool(_, b) => Ok(Rv::concrete(Value::Bool(*b))),
             Arg::Number(n) => self.ideal_constant(n),
             Arg::String { text, .. } => Ok(Rv::concrete(Value::str(text))),
-            _ => Err(self.error(format_args!("can't handle {arg} for arg of type interface {{}}"))),
+            _ => Err(self.error(format_args!(
+                "can't handle {arg} for arg of type interface {{}}"
+            ))),
         }
     }
 
     /// Go's `idealConstant`: an untyped number literal becomes int or float64.
     fn ideal_constant(&mut self, n: &NumberNode) -> Result<Rv, Error> {
         if n.is_complex {
-            return Ok(Rv::concrete(Value::Object(std::sync::Arc::new(Complex(n.complex.0, n.complex.1)))));
+            return Ok(Rv::concrete(Value::Object(std::sync::Arc::new(Complex(
+                n.complex.0,
+                n.complex.1,
+            )))));
         }
         let t = n.text.as_str();
-        let hex_int = t.len() > 2 && t.starts_with('0') && matches!(t.as_bytes()[1], b'x' | b'X')
+        let hex_int = t.len() > 2
+            && t.starts_with('0')
+            && matches!(t.as_bytes()[1], b'x' | b'X')
             && !t.contains(['p', 'P']);
         let rune = t.starts_with('\'');
         if n.is_float && !hex_int && !rune && t.contains(['.', 'e', 'E', 'p', 'P']) {
@@ -443,14 +529,20 @@ fn quoted(arg: &Arg) -> String {
 #[derive(Clone, Copy)]
 enum Callee<'c> {
     Func(&'c Function),
-    Method { obj: &'c std::sync::Arc<dyn Object>, params: &'static [Param], variadic: Option<Param> },
+    Method {
+        obj: &'c std::sync::Arc<dyn Object>,
+        params: &'static [Param],
+        variadic: Option<Param>,
+    },
 }
 
 impl Callee<'_> {
     fn signature(&self) -> (&[Param], Option<Param>) {
         match self {
             Callee::Func(f) => (f.params, f.variadic),
-            Callee::Method { params, variadic, .. } => (params, *variadic),
+            Callee::Method {
+                params, variadic, ..
+            } => (params, *variadic),
         }
     }
 }
@@ -532,7 +624,11 @@ impl Object for Complex {
     }
     fn format(&self) -> String {
         let g = crate::template::format::format_float_g;
-        let sign = if self.1 >= 0.0 || self.1.is_nan() { "+" } else { "" };
+        let sign = if self.1 >= 0.0 || self.1.is_nan() {
+            "+"
+        } else {
+            ""
+        };
         format!("({}{sign}{}i)", g(self.0), g(self.1))
     }
     fn to_data(&self) -> Value {

@@ -6,8 +6,8 @@
 //! locations), the variable stack, the `{{template}}` depth, the output buffer and the node
 //! being evaluated (Go's `s.node`, which every error message names).
 
-use super::ast::{BranchNode, Command, ListNode, Node, Pipe, TemplateNode, Tree, VariableNode};
 use super::ast::{Arg, Pos};
+use super::ast::{BranchNode, Command, ListNode, Node, Pipe, TemplateNode, Tree, VariableNode};
 use super::error::Error;
 use super::format;
 use super::funcs::{FuncMap, Runtime};
@@ -29,7 +29,13 @@ pub(crate) fn grow<R>(f: impl FnOnce() -> R) -> R {
 /// Services from outside the engine: `lookup` answers from a cluster when applying.
 pub trait Host {
     /// Helm's `lookup`. Offline (`helm template`) it is always an empty map.
-    fn lookup(&self, api_version: &str, kind: &str, namespace: &str, name: &str) -> Result<Value, String> {
+    fn lookup(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Value, String> {
         let _ = (api_version, kind, namespace, name);
         Ok(Value::empty_map())
     }
@@ -52,7 +58,11 @@ pub(crate) struct Env<'a> {
 
 impl<'a> Env<'a> {
     pub(crate) fn lookup(&self, name: &str) -> Option<&'a Tree> {
-        self.layers.iter().rev().find_map(|l| l.get(name)).map(|t| &**t)
+        self.layers
+            .iter()
+            .rev()
+            .find_map(|l| l.get(name))
+            .map(|t| &**t)
     }
 }
 
@@ -75,11 +85,17 @@ impl Rv {
     }
     /// The invalid reflect.Value (what a pipeline leaves for nil).
     pub(crate) fn invalid() -> Rv {
-        Rv { v: Value::Nil, iface: false }
+        Rv {
+            v: Value::Nil,
+            iface: false,
+        }
     }
     /// Go's pipeline step "if the object has type interface{}, dig down one level".
     pub(crate) fn unwrap(self) -> Rv {
-        Rv { v: self.v, iface: false }
+        Rv {
+            v: self.v,
+            iface: false,
+        }
     }
     /// The Go type name used in messages (`interface {}` before unwrapping).
     pub(crate) fn type_name(&self) -> &str {
@@ -228,7 +244,12 @@ impl<'a> State<'a, '_> {
         }
     }
 
-    fn walk_if_or_with(&mut self, is_with: bool, dot: &Rv, b: &'a BranchNode) -> Result<Flow, Error> {
+    fn walk_if_or_with(
+        &mut self,
+        is_with: bool,
+        dot: &Rv,
+        b: &'a BranchNode,
+    ) -> Result<Flow, Error> {
         let mark = self.vars.len();
         let val = self.eval_pipeline(dot, &b.pipe)?;
         let flow = if val.v.truthy() {
@@ -256,7 +277,11 @@ impl<'a> State<'a, '_> {
             // Range variables live in the slots the pipeline pushed (or are assigned by `=`).
             if !decl.is_empty() {
                 if r.pipe.is_assign {
-                    let target = if decl.len() > 1 { index.clone() } else { elem.clone() };
+                    let target = if decl.len() > 1 {
+                        index.clone()
+                    } else {
+                        elem.clone()
+                    };
                     s.set_var(&decl[0].ident[0], target)?;
                 } else {
                     s.set_top_var(1, elem.clone());
@@ -278,7 +303,10 @@ impl<'a> State<'a, '_> {
                 iterated = true;
                 let elem_iface = l.kind == super::value::SliceKind::Interface;
                 for (i, item) in l.items.iter().enumerate() {
-                    let elem = Rv { v: item.clone(), iface: elem_iface };
+                    let elem = Rv {
+                        v: item.clone(),
+                        iface: elem_iface,
+                    };
                     if one(self, Rv::concrete(Value::Int(i as i64)), elem)? {
                         break;
                     }
@@ -296,8 +324,11 @@ impl<'a> State<'a, '_> {
             Value::Map(m) if !m.is_empty() => {
                 iterated = true;
                 // Snapshot the entries: the body may mutate the map (sprig's `set`).
-                let entries: Vec<(String, Value)> =
-                    m.read().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                let entries: Vec<(String, Value)> = m
+                    .read()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
                 for (k, v) in entries {
                     if one(self, Rv::concrete(Value::string(k)), Rv::iface(v))? {
                         break;
@@ -333,7 +364,10 @@ impl<'a> State<'a, '_> {
     fn walk_template(&mut self, dot: &Rv, t: &'a TemplateNode) -> Result<(), Error> {
         self.at = At::Template(t);
         let Some(tmpl) = self.env.lookup(&t.name) else {
-            return Err(self.error(format_args!("template {} not defined", format::quote_go(&t.name))));
+            return Err(self.error(format_args!(
+                "template {} not defined",
+                format::quote_go(&t.name)
+            )));
         };
         if self.depth >= self.env.options.max_exec_depth {
             return Err(self.error(format_args!(
@@ -414,7 +448,11 @@ impl Runtime for State<'_, '_> {
         // overlay layer gives the same visibility without copying every tree.
         let root = self.env.root_name;
         let trees = set::parse_text(self.env.funcs, root, text).map_err(|e| {
-            format!("cannot parse template {}: {}", format::quote_go(text), e.message)
+            format!(
+                "cannot parse template {}: {}",
+                format::quote_go(text),
+                e.message
+            )
         })?;
         let mut overlay: TreeMap = HashMap::new();
         for tree in trees {
@@ -434,12 +472,25 @@ impl Runtime for State<'_, '_> {
             root_name: root,
         };
         let out = grow(|| execute_template(&env, root, data)).map_err(|e| {
-            format!("error during tpl function execution for {}: {}", format::quote_go(text), e.message)
+            format!(
+                "error during tpl function execution for {}: {}",
+                format::quote_go(text),
+                e.message
+            )
         })?;
         Ok(out.replace("<no value>", ""))
     }
 
-    fn lookup(&mut self, api_version: &str, kind: &str, namespace: &str, name: &str) -> Result<Value, String> {
-        self.env.session.host.lookup(api_version, kind, namespace, name)
+    fn lookup(
+        &mut self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Value, String> {
+        self.env
+            .session
+            .host
+            .lookup(api_version, kind, namespace, name)
     }
 }

@@ -23,7 +23,7 @@ pub mod unquote;
 pub mod value;
 
 pub use error::{Error, ErrorKind};
-pub use funcs::{FuncMap, Function, Param, Runtime};
 pub use exec::{Host, NoHost};
+pub use funcs::{FuncMap, Function, Param, Runtime};
 pub use set::{MissingKey, Options, Session, Templates};
 pub use value::{List, Map, MapKind, MapRef, Member, Object, SliceKind, Value};

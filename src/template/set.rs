@@ -38,7 +38,11 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { missing_key: MissingKey::Zero, max_exec_depth: 100_000, max_include_depth: 1000 }
+        Options {
+            missing_key: MissingKey::Zero,
+            max_exec_depth: 100_000,
+            max_include_depth: 1000,
+        }
     }
 }
 
@@ -57,7 +61,11 @@ pub struct Templates {
 impl Templates {
     /// An empty set using `funcs` (Go's builtins are always available underneath).
     pub fn new(funcs: Arc<FuncMap>) -> Self {
-        Templates { trees: HashMap::new(), funcs, options: Options::default() }
+        Templates {
+            trees: HashMap::new(),
+            funcs,
+            options: Options::default(),
+        }
     }
 
     /// The function map.
@@ -101,7 +109,12 @@ impl Templates {
 
     /// Executes `name` within a render session: `include` recursion counters and the host
     /// (`lookup`) are shared by every template executed in the session, as in one Helm render.
-    pub fn execute_in(&self, session: &Session<'_>, name: &str, data: &Value) -> Result<String, Error> {
+    pub fn execute_in(
+        &self,
+        session: &Session<'_>,
+        name: &str,
+        data: &Value,
+    ) -> Result<String, Error> {
         let env = exec::Env {
             layers: vec![&self.trees],
             funcs: &self.funcs,
@@ -123,7 +136,10 @@ pub struct Session<'h> {
 impl<'h> Session<'h> {
     /// A new session.
     pub fn new(host: &'h dyn Host) -> Self {
-        Session { host, include_counts: RefCell::new(HashMap::new()) }
+        Session {
+            host,
+            include_counts: RefCell::new(HashMap::new()),
+        }
     }
 }
 
