@@ -10,3 +10,4 @@ pub mod cli;
 pub mod funcs;
 pub mod template;
 pub mod yaml;
+pub mod validate;
