@@ -37,7 +37,10 @@ fn main() {
     }
     print!("{}", result.0);
     if repeat > 1 {
-        eprintln!("{:.2} ms per run", start.elapsed().as_secs_f64() * 1000.0 / repeat as f64);
+        eprintln!(
+            "{:.2} ms per run",
+            start.elapsed().as_secs_f64() * 1000.0 / repeat as f64
+        );
     }
     std::process::exit(if result.1 { 0 } else { 1 });
 }

@@ -9,5 +9,5 @@
 pub mod cli;
 pub mod funcs;
 pub mod template;
-pub mod yaml;
 pub mod validate;
+pub mod yaml;

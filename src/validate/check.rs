@@ -51,19 +51,28 @@ impl<'a> Checker<'a> {
         }
         if s.get("x-kubernetes-int-or-string").and_then(Value::as_bool) == Some(true) {
             if !(value.is_string() || is_integer(value)) {
-                self.report(path, format!("expected integer or string, got {}", describe(value)));
+                self.report(
+                    path,
+                    format!("expected integer or string, got {}", describe(value)),
+                );
                 return;
             }
         } else if let Some(t) = s.get("type") {
             if !type_matches(t, value, s) {
-                self.report(path, format!("expected {}, got {}", type_names(t), describe(value)));
+                self.report(
+                    path,
+                    format!("expected {}, got {}", type_names(t), describe(value)),
+                );
                 return;
             }
         }
         if let Some(Value::Array(allowed)) = s.get("enum") {
             if !allowed.contains(value) {
                 let list: Vec<String> = allowed.iter().map(Value::to_string).collect();
-                self.report(path, format!("value {} is not one of {}", value, list.join(", ")));
+                self.report(
+                    path,
+                    format!("value {} is not one of {}", value, list.join(", ")),
+                );
             }
         }
         self.check_bounds(value, s, path);
@@ -84,10 +93,19 @@ impl<'a> Checker<'a> {
         self.check_combinators(value, s, path, depth);
     }
 
-    fn check_object(&mut self, map: &Map<String, Value>, s: &'a Map<String, Value>, path: &mut String, depth: usize) {
+    fn check_object(
+        &mut self,
+        map: &Map<String, Value>,
+        s: &'a Map<String, Value>,
+        path: &mut String,
+        depth: usize,
+    ) {
         let props = s.get("properties").and_then(Value::as_object);
         let additional = s.get("additionalProperties");
-        let preserve = s.get("x-kubernetes-preserve-unknown-fields").and_then(Value::as_bool) == Some(true);
+        let preserve = s
+            .get("x-kubernetes-preserve-unknown-fields")
+            .and_then(Value::as_bool)
+            == Some(true);
         for (key, v) in map {
             let len = path.len();
             push_key(path, key);
@@ -107,9 +125,16 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        if s.get("x-kubernetes-embedded-resource").and_then(Value::as_bool) == Some(true) {
+        if s.get("x-kubernetes-embedded-resource")
+            .and_then(Value::as_bool)
+            == Some(true)
+        {
             for name in ["apiVersion", "kind"] {
-                if map.get(name).and_then(Value::as_str).is_none_or(str::is_empty) {
+                if map
+                    .get(name)
+                    .and_then(Value::as_str)
+                    .is_none_or(str::is_empty)
+                {
                     self.report(path, format!("embedded resource is missing \"{name}\""));
                 }
             }
@@ -122,18 +147,30 @@ impl<'a> Checker<'a> {
 
     /// `allOf` must all hold, `anyOf` at least one, `oneOf` exactly one. Branch problems are
     /// summarised: a failed int-or-string `oneOf` says "expected string or integer".
-    fn check_combinators(&mut self, value: &Value, s: &'a Map<String, Value>, path: &mut String, depth: usize) {
+    fn check_combinators(
+        &mut self,
+        value: &Value,
+        s: &'a Map<String, Value>,
+        path: &mut String,
+        depth: usize,
+    ) {
         if let Some(Value::Array(all)) = s.get("allOf") {
             for branch in all {
                 self.check(value, branch, path, depth + 1);
             }
         }
         for (key, exactly_one) in [("anyOf", false), ("oneOf", true)] {
-            let Some(Value::Array(branches)) = s.get(key) else { continue };
+            let Some(Value::Array(branches)) = s.get(key) else {
+                continue;
+            };
             let mut matched = 0;
             let mut first_failure: Option<Vec<Problem>> = None;
             for branch in branches {
-                let mut sub = Checker { defs: self.defs, crd: self.crd, problems: Vec::new() };
+                let mut sub = Checker {
+                    defs: self.defs,
+                    crd: self.crd,
+                    problems: Vec::new(),
+                };
                 sub.check(value, branch, path, depth + 1);
                 if sub.problems.is_empty() {
                     matched += 1;
@@ -147,14 +184,20 @@ impl<'a> Checker<'a> {
                     .filter_map(|b| b.get("type").map(type_names))
                     .collect();
                 if types.len() == branches.len() && !types.is_empty() {
-                    self.report(path, format!("expected {}, got {}", types.join(" or "), describe(value)));
+                    self.report(
+                        path,
+                        format!("expected {}, got {}", types.join(" or "), describe(value)),
+                    );
                 } else if let Some(problems) = first_failure {
                     // Untyped branches (e.g. CRD `oneOf: [{required: [a]}, ...]`): say why.
                     let why: Vec<String> = problems.into_iter().map(|p| p.message).collect();
                     self.report(path, format!("matches none of {key}: {}", why.join("; ")));
                 }
             } else if exactly_one && matched > 1 && !value.is_null() {
-                self.report(path, format!("matches {matched} branches of oneOf, expected exactly one"));
+                self.report(
+                    path,
+                    format!("matches {matched} branches of oneOf, expected exactly one"),
+                );
             }
         }
     }
@@ -166,13 +209,19 @@ impl<'a> Checker<'a> {
             if let Some(min) = num("minimum") {
                 let excl = s.get("exclusiveMinimum").and_then(Value::as_bool) == Some(true);
                 if x < min || (excl && x == min) {
-                    self.report(path, format!("value {value} is less than the minimum {min}"));
+                    self.report(
+                        path,
+                        format!("value {value} is less than the minimum {min}"),
+                    );
                 }
             }
             if let Some(max) = num("maximum") {
                 let excl = s.get("exclusiveMaximum").and_then(Value::as_bool) == Some(true);
                 if x > max || (excl && x == max) {
-                    self.report(path, format!("value {value} is greater than the maximum {max}"));
+                    self.report(
+                        path,
+                        format!("value {value} is greater than the maximum {max}"),
+                    );
                 }
             }
         }
@@ -185,7 +234,10 @@ impl<'a> Checker<'a> {
         if let Some((what, min_key, max_key, n)) = size {
             let n_f = n as f64;
             if let Some(min) = num(min_key).filter(|m| n_f < *m) {
-                self.report(path, format!("has {n} {what}, fewer than the minimum {min}"));
+                self.report(
+                    path,
+                    format!("has {n} {what}, fewer than the minimum {min}"),
+                );
             }
             if let Some(max) = num(max_key).filter(|m| n_f > *m) {
                 self.report(path, format!("has {n} {what}, more than the maximum {max}"));
@@ -194,14 +246,19 @@ impl<'a> Checker<'a> {
     }
 
     fn report(&mut self, path: &str, message: String) {
-        self.problems.push(Problem { path: path.to_string(), message });
+        self.problems.push(Problem {
+            path: path.to_string(),
+            message,
+        });
     }
 }
 
 /// Appends `.key` (or `["key"]` for keys that are not simple identifiers) to a path.
 pub fn push_key(path: &mut String, key: &str) {
     let simple = !key.is_empty()
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '$');
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '$');
     if simple {
         if !path.is_empty() {
             path.push('.');
@@ -237,7 +294,10 @@ fn is_integer(v: &Value) -> bool {
 fn type_matches(t: &Value, value: &Value, s: &Map<String, Value>) -> bool {
     match t {
         Value::String(name) => one_type_matches(name, value, s),
-        Value::Array(names) => names.iter().filter_map(Value::as_str).any(|n| one_type_matches(n, value, s)),
+        Value::Array(names) => names
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|n| one_type_matches(n, value, s)),
         _ => true,
     }
 }
@@ -260,7 +320,11 @@ fn type_names(t: &Value) -> String {
     match t {
         Value::String(s) => s.clone(),
         Value::Array(list) => {
-            let names: Vec<&str> = list.iter().filter_map(Value::as_str).filter(|n| *n != "null").collect();
+            let names: Vec<&str> = list
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|n| *n != "null")
+                .collect();
             names.join(" or ")
         }
         _ => "any".into(),

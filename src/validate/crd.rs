@@ -56,7 +56,8 @@ impl CrdSet {
         let mut files = Vec::new();
         collect_files(path, 0, &mut files)?;
         for file in files {
-            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
             let docs = parse_all(&text).map_err(|e| format!("{}: {e}", file.display()))?;
             self.add_objects(&docs);
         }
@@ -65,8 +66,7 @@ impl CrdSet {
 
     fn add_crd(&mut self, crd: &Value) {
         let spec = &crd["spec"];
-        let (Some(group), Some(kind)) =
-            (spec["group"].as_str(), spec["names"]["kind"].as_str())
+        let (Some(group), Some(kind)) = (spec["group"].as_str(), spec["names"]["kind"].as_str())
         else {
             return;
         };

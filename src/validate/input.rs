@@ -8,9 +8,8 @@
 
 use std::collections::HashMap;
 
+use libyaml_safer::{EventData, Parser, ScalarStyle};
 use serde_json::{Map, Number, Value};
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::Document;
 
@@ -32,7 +31,11 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, String> {
             format!("{place} (document {index}, line {}): {e}", chunk.line)
         })?;
         if let Some(object) = value {
-            docs.push(Document { object, source, index });
+            docs.push(Document {
+                object,
+                source,
+                index,
+            });
         }
     }
     Ok(docs)
@@ -53,35 +56,53 @@ fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     for (n, line) in text.split_inclusive('\n').enumerate() {
         let bare = line.trim_end_matches(['\n', '\r']);
         if bare == "---" || bare.starts_with("--- ") || bare.starts_with("---\t") {
-            chunks.push(Chunk { text: &text[start..offset], line: start_line });
+            chunks.push(Chunk {
+                text: &text[start..offset],
+                line: start_line,
+            });
             // The marker line itself may carry content (`--- # comment`); keep it out.
             start = offset + line.len();
             start_line = n + 2;
         }
         offset += line.len();
     }
-    chunks.push(Chunk { text: &text[start..], line: start_line });
+    chunks.push(Chunk {
+        text: &text[start..],
+        line: start_line,
+    });
     chunks
 }
 
 /// The template path from a `# Source: path` comment line, as Helm writes it.
 fn source_of(chunk: &str) -> Option<String> {
-    chunk.lines().find_map(|l| l.strip_prefix("# Source: ").map(|s| s.trim().to_string()))
+    chunk
+        .lines()
+        .find_map(|l| l.strip_prefix("# Source: ").map(|s| s.trim().to_string()))
 }
 
 /// Parses one document; `None` when it holds no node at all.
 pub(crate) fn parse_one(text: &str) -> Result<Option<Value>, String> {
+    let mut input = text.as_bytes();
+    let mut parser = Parser::new();
+    parser.set_input_string(&mut input);
     let mut builder = Builder::default();
-    let mut parser = Parser::new_from_str(text);
-    parser.load(&mut builder, false).map_err(|e| e.to_string())?;
-    if let Some(err) = builder.error {
-        return Err(err);
+    loop {
+        let event = parser.parse().map_err(|e| e.to_string())?;
+        let line = usize::try_from(event.start_mark.line)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1);
+        match event.data {
+            EventData::StreamEnd => break,
+            // Only the first document of a chunk counts (a chunk is one `---` piece).
+            EventData::DocumentEnd { .. } => break,
+            data => builder.on_event(data, line)?,
+        }
     }
     Ok(builder.root)
 }
 
-/// Parses a whole stream with the YAML parser's own document handling (for CRD files, which
-/// need no `# Source:` bookkeeping). Empty documents are dropped.
+/// Parses a whole stream (for CRD files, which need no `# Source:` bookkeeping).
+/// Empty documents are dropped.
 pub(crate) fn parse_all(text: &str) -> Result<Vec<Value>, String> {
     let mut out = Vec::new();
     for chunk in split_documents(text) {
@@ -94,9 +115,9 @@ pub(crate) fn parse_all(text: &str) -> Result<Vec<Value>, String> {
 
 /// An open collection while events stream in.
 enum Frame {
-    Seq(Vec<Value>, usize),
-    /// Entries, the key waiting for its value, and the anchor id.
-    Map(Map<String, Value>, Option<String>, usize),
+    Seq(Vec<Value>, Option<String>),
+    /// Entries, the key waiting for its value, and the anchor.
+    Map(Map<String, Value>, Option<String>, Option<String>),
 }
 
 /// Builds a JSON value from parser events.
@@ -104,78 +125,80 @@ enum Frame {
 struct Builder {
     stack: Vec<Frame>,
     root: Option<Value>,
-    anchors: HashMap<usize, Value>,
+    anchors: HashMap<String, Value>,
     alias_budget: usize,
-    error: Option<String>,
-}
-
-impl MarkedEventReceiver for Builder {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        if self.error.is_some() {
-            return;
-        }
-        match ev {
-            Event::Scalar(text, style, anchor, tag) => {
-                let v = resolve_scalar(text, style, tag.as_ref());
-                self.remember(anchor, &v);
-                self.push_value(v, mark);
-            }
-            Event::SequenceStart(anchor, _) => self.open(Frame::Seq(Vec::new(), anchor), mark),
-            Event::MappingStart(anchor, _) => {
-                self.open(Frame::Map(Map::new(), None, anchor), mark);
-            }
-            Event::SequenceEnd | Event::MappingEnd => {
-                let (v, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq(items, a)) => (Value::Array(items), a),
-                    Some(Frame::Map(map, _, a)) => (Value::Object(map), a),
-                    None => return,
-                };
-                self.remember(anchor, &v);
-                self.push_value(v, mark);
-            }
-            Event::Alias(id) => match self.anchors.get(&id).cloned() {
-                Some(v) => {
-                    self.alias_budget += count_nodes(&v);
-                    if self.alias_budget > MAX_ALIAS_NODES {
-                        self.error = Some("aliases expand to too many nodes".into());
-                    } else {
-                        self.push_value(v, mark);
-                    }
-                }
-                None => self.error = Some(format!("unknown anchor at line {}", mark.line())),
-            },
-            _ => {}
-        }
-    }
 }
 
 impl Builder {
-    fn open(&mut self, frame: Frame, mark: Marker) {
-        if self.stack.len() >= MAX_DEPTH {
-            self.error = Some(format!("nesting deeper than {MAX_DEPTH} at line {}", mark.line()));
-        } else {
-            self.stack.push(frame);
+    fn on_event(&mut self, ev: EventData, line: usize) -> Result<(), String> {
+        match ev {
+            EventData::Scalar {
+                anchor,
+                tag,
+                value,
+                style,
+                ..
+            } => {
+                let v = resolve_scalar(value, style, tag.as_deref());
+                self.remember(anchor, &v);
+                self.push_value(v, line)
+            }
+            EventData::SequenceStart { anchor, .. } => {
+                self.open(Frame::Seq(Vec::new(), anchor), line)
+            }
+            EventData::MappingStart { anchor, .. } => {
+                self.open(Frame::Map(Map::new(), None, anchor), line)
+            }
+            EventData::SequenceEnd | EventData::MappingEnd => {
+                let (v, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq(items, a)) => (Value::Array(items), a),
+                    Some(Frame::Map(map, _, a)) => (Value::Object(map), a),
+                    None => return Ok(()),
+                };
+                self.remember(anchor, &v);
+                self.push_value(v, line)
+            }
+            EventData::Alias { anchor } => {
+                let v = self
+                    .anchors
+                    .get(&anchor)
+                    .cloned()
+                    .ok_or_else(|| format!("unknown anchor {anchor:?} at line {line}"))?;
+                self.alias_budget += count_nodes(&v);
+                if self.alias_budget > MAX_ALIAS_NODES {
+                    return Err("aliases expand to too many nodes".into());
+                }
+                self.push_value(v, line)
+            }
+            _ => Ok(()),
         }
     }
 
-    fn remember(&mut self, anchor: usize, v: &Value) {
-        if anchor > 0 {
-            self.anchors.insert(anchor, v.clone());
+    fn open(&mut self, frame: Frame, line: usize) -> Result<(), String> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(format!("nesting deeper than {MAX_DEPTH} at line {line}"));
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn remember(&mut self, anchor: Option<String>, v: &Value) {
+        if let Some(a) = anchor {
+            self.anchors.insert(a, v.clone());
         }
     }
 
     /// Adds a finished node to the enclosing collection (or makes it the root).
-    fn push_value(&mut self, v: Value, mark: Marker) {
+    fn push_value(&mut self, v: Value, line: usize) -> Result<(), String> {
         match self.stack.last_mut() {
             None => self.root = Some(v),
             Some(Frame::Seq(items, _)) => items.push(v),
             Some(Frame::Map(map, pending, _)) => match pending.take() {
-                None => match key_string(&v) {
-                    Some(k) => *pending = Some(k),
-                    None => {
-                        self.error = Some(format!("unsupported mapping key at line {}", mark.line()))
-                    }
-                },
+                None => {
+                    let k = key_string(&v)
+                        .ok_or_else(|| format!("unsupported mapping key at line {line}"))?;
+                    *pending = Some(k);
+                }
                 // `<<` merges the entries of a map (or list of maps) that are not set explicitly.
                 Some(k) if k == "<<" && (v.is_object() || v.is_array()) => {
                     let sources = match v {
@@ -195,6 +218,7 @@ impl Builder {
                 }
             },
         }
+        Ok(())
     }
 }
 
@@ -218,21 +242,25 @@ fn count_nodes(v: &Value) -> usize {
 }
 
 /// Resolves a scalar to a JSON value the way go-yaml v2 (YAML 1.1 core types) does.
-fn resolve_scalar(text: String, style: TScalarStyle, tag: Option<&Tag>) -> Value {
+fn resolve_scalar(text: String, style: ScalarStyle, tag: Option<&str>) -> Value {
     if let Some(tag) = tag {
-        if tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:" {
-            match tag.suffix.as_str() {
+        if let Some(suffix) = tag.strip_prefix("tag:yaml.org,2002:") {
+            match suffix {
                 "str" | "binary" | "timestamp" => return Value::String(text),
                 "null" => return Value::Null,
                 "bool" | "int" | "float" => {
                     let v = resolve_plain(&text);
-                    return if v.is_string() { Value::String(text) } else { v };
+                    return if v.is_string() {
+                        Value::String(text)
+                    } else {
+                        v
+                    };
                 }
                 _ => {}
             }
         }
     }
-    if style != TScalarStyle::Plain {
+    if style != ScalarStyle::Plain {
         return Value::String(text);
     }
     match resolve_plain(&text) {
@@ -297,9 +325,10 @@ fn parse_int(s: &str) -> Option<Number> {
     let clean: String = digits.chars().filter(|c| *c != '_').collect();
     let magnitude = u64::from_str_radix(&clean, radix).ok()?;
     if neg {
-        let v = i64::try_from(magnitude).ok().map(|m| -m).or_else(|| {
-            (magnitude == 1u64 << 63).then_some(i64::MIN)
-        })?;
+        let v = i64::try_from(magnitude)
+            .ok()
+            .map(|m| -m)
+            .or_else(|| (magnitude == 1u64 << 63).then_some(i64::MIN))?;
         Some(Number::from(v))
     } else {
         Some(Number::from(magnitude))
@@ -367,15 +396,29 @@ mod tests {
 
     #[test]
     fn merges_and_aliases() {
-        let v = parse_one("base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\ncopy: *b\n").unwrap().unwrap();
-        assert_eq!(v["other"], json!({"x": 1, "y": 3}));
-        assert_eq!(v["copy"], json!({"x": 1, "y": 2}));
+        let v = parse_one("base: &b {p: 1, q: 2}\nother:\n  <<: *b\n  q: 3\ncopy: *b\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(v["other"], json!({"p": 1, "q": 3}));
+        assert_eq!(v["copy"], json!({"p": 1, "q": 2}));
+    }
+
+    #[test]
+    fn loose_flow_indentation_parses_as_in_go_yaml() {
+        // Real charts close flow sequences at the key's indentation; libyaml accepts it.
+        let v = parse_one("spec:\n  args: [\n    \"a\", \"b\",\n  ]\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(v, json!({"spec": {"args": ["a", "b"]}}));
     }
 
     #[test]
     fn syntax_errors_name_the_template() {
         let err = parse_stream("---\n# Source: c/templates/bad.yaml\na: [1, 2\n").unwrap_err();
-        assert!(err.starts_with("c/templates/bad.yaml (document 1, line 2)"), "{err}");
+        assert!(
+            err.starts_with("c/templates/bad.yaml (document 1, line 2)"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -70,7 +70,10 @@ pub fn run_validate(rendered: &str, opts: &Options) -> (String, bool) {
             let report = validate_documents(&docs, opts);
             (report.to_text(), report.ok())
         }
-        Err(e) => (format!("error: cannot parse rendered manifests: {e}\n"), false),
+        Err(e) => (
+            format!("error: cannot parse rendered manifests: {e}\n"),
+            false,
+        ),
     }
 }
 
@@ -116,39 +119,67 @@ fn validate_one(
         report.push(doc, severity, path, message);
     };
     if !obj.is_object() {
-        emit(Severity::Error, "", format!("document is {}, not an object", check::describe(obj)));
+        emit(
+            Severity::Error,
+            "",
+            format!("document is {}, not an object", check::describe(obj)),
+        );
         return report.count(false);
     }
     if kind.is_empty() || api_version.is_empty() {
-        let missing = if kind.is_empty() { "kind" } else { "apiVersion" };
-        emit(Severity::Error, "", format!("missing required field \"{missing}\""));
+        let missing = if kind.is_empty() {
+            "kind"
+        } else {
+            "apiVersion"
+        };
+        emit(
+            Severity::Error,
+            "",
+            format!("missing required field \"{missing}\""),
+        );
         return report.count(false);
     }
     if api_version == "v1" && kind == "List" {
         // A List is checked item by item, each as if it were its own document.
-        let items = obj.get("items").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+        let items = obj
+            .get("items")
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
         for item in items {
-            let sub = Document { object: item.clone(), source: doc.source.clone(), index: doc.index };
+            let sub = Document {
+                object: item.clone(),
+                source: doc.source.clone(),
+                index: doc.index,
+            };
             validate_one(&sub, (store, defs, version), crds, strict, report);
         }
         return;
     }
     let mut problems = Vec::new();
     if let Some(schema) = defs.kind(api_version, kind) {
-        let mut c = Checker { defs: Some(defs), crd: false, problems: Vec::new() };
+        let mut c = Checker {
+            defs: Some(defs),
+            crd: false,
+            problems: Vec::new(),
+        };
         c.check(obj, schema, &mut String::new(), 0);
         problems = c.problems;
     } else {
         match crds.lookup(api_version, kind) {
             Lookup::Schema(schema) => {
-                let mut c = Checker { defs: None, crd: true, problems: Vec::new() };
+                let mut c = Checker {
+                    defs: None,
+                    crd: true,
+                    problems: Vec::new(),
+                };
                 c.check(obj, schema, &mut String::new(), 0);
                 // Custom resources still have real ObjectMeta.
                 c.defs = Some(defs);
                 c.crd = false;
-                if let (Some(meta), Some(meta_schema)) =
-                    (obj.get("metadata"), defs.resolve("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"))
-                {
+                if let (Some(meta), Some(meta_schema)) = (
+                    obj.get("metadata"),
+                    defs.resolve("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"),
+                ) {
                     c.check(meta, meta_schema, &mut "metadata".to_string(), 0);
                 }
                 problems = c.problems;
@@ -171,7 +202,8 @@ fn validate_one(
                 let history = store.api_history(api_version, kind, version);
                 let builtin_group = defs.is_builtin_group(schema::group_of(api_version));
                 if served.is_empty() && history.is_none() || !builtin_group && history.is_none() {
-                    let msg = format!("no schema for kind {kind} (apiVersion {api_version}); unchecked");
+                    let msg =
+                        format!("no schema for kind {kind} (apiVersion {api_version}); unchecked");
                     return unchecked(report, doc, strict, msg);
                 }
                 let mut message = format!(
@@ -184,7 +216,10 @@ fn validate_one(
                 if !served.is_empty() {
                     message.push_str(&format!("; use {}", served.join(" or ")));
                 }
-                problems.push(Problem { path: "apiVersion".into(), message });
+                problems.push(Problem {
+                    path: "apiVersion".into(),
+                    message,
+                });
             }
         }
     }
@@ -196,7 +231,11 @@ fn validate_one(
 }
 
 fn unchecked(report: &mut Report, doc: &Document, strict: bool, message: String) {
-    let severity = if strict { Severity::Error } else { Severity::Unchecked };
+    let severity = if strict {
+        Severity::Error
+    } else {
+        Severity::Unchecked
+    };
     report.push(doc, severity, "", message);
     report.count_unchecked();
 }

@@ -57,7 +57,11 @@ pub struct Report {
 impl Report {
     /// An empty report.
     pub fn new(kube_version: &str, strict: bool) -> Self {
-        Report { kube_version: kube_version.to_string(), strict, ..Report::default() }
+        Report {
+            kube_version: kube_version.to_string(),
+            strict,
+            ..Report::default()
+        }
     }
 
     /// Whether validation passed: no errors (unchecked objects count under `strict`).
@@ -67,11 +71,19 @@ impl Report {
 
     /// Findings that are errors.
     pub fn errors(&self) -> impl Iterator<Item = &Finding> {
-        self.findings.iter().filter(|f| f.severity == Severity::Error)
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
     }
 
     pub(crate) fn push(&mut self, doc: &Document, severity: Severity, path: &str, message: String) {
-        let field = |k: &str| doc.object.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let field = |k: &str| {
+            doc.object
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
         let name = doc
             .object
             .get("metadata")
@@ -115,7 +127,14 @@ impl Report {
                 Severity::Error => "error",
                 Severity::Unchecked => "warning",
             };
-            let _ = write!(out, "{} (document {}) {}/{}: {level}: ", f.source.as_deref().unwrap_or("<stdin>"), f.index, f.kind, f.name);
+            let _ = write!(
+                out,
+                "{} (document {}) {}/{}: {level}: ",
+                f.source.as_deref().unwrap_or("<stdin>"),
+                f.index,
+                f.kind,
+                f.name
+            );
             if !f.path.is_empty() {
                 let _ = write!(out, "{}: ", f.path);
             }

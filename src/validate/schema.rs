@@ -53,7 +53,11 @@ impl<'a> Defs<'a> {
             .version
             .kinds
             .keys()
-            .filter_map(|k| k.rsplit_once('/').filter(|(_, kd)| *kd == kind).map(|(av, _)| av))
+            .filter_map(|k| {
+                k.rsplit_once('/')
+                    .filter(|(_, kd)| *kd == kind)
+                    .map(|(av, _)| av)
+            })
             .map(str::to_string)
             .collect();
         out.sort_by_key(|av| (stability_rank(av), av.clone()));
@@ -63,7 +67,11 @@ impl<'a> Defs<'a> {
     /// Whether `group` is one of the built-in API groups (`""` is the core group).
     pub fn is_builtin_group(&self, group: &str) -> bool {
         REMOVED.iter().any(|r| group_of(r.0) == group)
-            || self.version.kinds.keys().any(|k| group_of(k.rsplit_once('/').map_or("", |p| p.0)) == group)
+            || self
+                .version
+                .kinds
+                .keys()
+                .any(|k| group_of(k.rsplit_once('/').map_or("", |p| p.0)) == group)
     }
 }
 
@@ -87,6 +95,7 @@ pub fn group_of(api_version: &str) -> &str {
 /// API versions removed before the oldest embedded schemas (1.25), from the Kubernetes
 /// "Deprecated API Migration Guide": (apiVersion, kind, removed in minor).
 const REMOVED: &[(&str, &str, u32)] = &[
+    ("extensions/v1beta1", "ThirdPartyResource", 8),
     ("extensions/v1beta1", "Deployment", 16),
     ("extensions/v1beta1", "DaemonSet", 16),
     ("extensions/v1beta1", "ReplicaSet", 16),
@@ -101,18 +110,46 @@ const REMOVED: &[(&str, &str, u32)] = &[
     ("extensions/v1beta1", "Ingress", 22),
     ("networking.k8s.io/v1beta1", "Ingress", 22),
     ("networking.k8s.io/v1beta1", "IngressClass", 22),
-    ("admissionregistration.k8s.io/v1beta1", "MutatingWebhookConfiguration", 22),
-    ("admissionregistration.k8s.io/v1beta1", "ValidatingWebhookConfiguration", 22),
-    ("apiextensions.k8s.io/v1beta1", "CustomResourceDefinition", 22),
+    (
+        "admissionregistration.k8s.io/v1beta1",
+        "MutatingWebhookConfiguration",
+        22,
+    ),
+    (
+        "admissionregistration.k8s.io/v1beta1",
+        "ValidatingWebhookConfiguration",
+        22,
+    ),
+    (
+        "apiextensions.k8s.io/v1beta1",
+        "CustomResourceDefinition",
+        22,
+    ),
     ("apiregistration.k8s.io/v1beta1", "APIService", 22),
     ("authentication.k8s.io/v1beta1", "TokenReview", 22),
     ("authorization.k8s.io/v1beta1", "SubjectAccessReview", 22),
-    ("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", 22),
-    ("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", 22),
-    ("certificates.k8s.io/v1beta1", "CertificateSigningRequest", 22),
+    (
+        "authorization.k8s.io/v1beta1",
+        "LocalSubjectAccessReview",
+        22,
+    ),
+    (
+        "authorization.k8s.io/v1beta1",
+        "SelfSubjectAccessReview",
+        22,
+    ),
+    (
+        "certificates.k8s.io/v1beta1",
+        "CertificateSigningRequest",
+        22,
+    ),
     ("coordination.k8s.io/v1beta1", "Lease", 22),
     ("rbac.authorization.k8s.io/v1beta1", "ClusterRole", 22),
-    ("rbac.authorization.k8s.io/v1beta1", "ClusterRoleBinding", 22),
+    (
+        "rbac.authorization.k8s.io/v1beta1",
+        "ClusterRoleBinding",
+        22,
+    ),
     ("rbac.authorization.k8s.io/v1beta1", "Role", 22),
     ("rbac.authorization.k8s.io/v1beta1", "RoleBinding", 22),
     ("scheduling.k8s.io/v1beta1", "PriorityClass", 22),
@@ -150,7 +187,9 @@ fn load() -> Result<Store, String> {
     let mut versions = BTreeMap::new();
     if let Some(Value::Object(by_version)) = data.get("versions") {
         for (name, v) in by_version {
-            let Some(key) = parse_version(name) else { continue };
+            let Some(key) = parse_version(name) else {
+                continue;
+            };
             let defs = v
                 .get("defs")
                 .and_then(Value::as_object)
@@ -164,7 +203,9 @@ fn load() -> Result<Store, String> {
                 .get("kinds")
                 .and_then(Value::as_object)
                 .map(|m| {
-                    m.iter().filter_map(|(k, n)| Some((k.clone(), n.as_str()?.to_string()))).collect()
+                    m.iter()
+                        .filter_map(|(k, n)| Some((k.clone(), n.as_str()?.to_string())))
+                        .collect()
                 })
                 .unwrap_or_default();
             versions.insert(key, VersionSchemas { defs, kinds });
@@ -178,8 +219,11 @@ pub fn parse_version(text: &str) -> Option<(u32, u32)> {
     let t = text.strip_prefix('v').unwrap_or(text);
     let mut parts = t.split('.');
     let major = parts.next()?.parse().ok()?;
-    let minor_text: String =
-        parts.next()?.chars().take_while(char::is_ascii_digit).collect();
+    let minor_text: String = parts
+        .next()?
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     Some((major, minor_text.parse().ok()?))
 }
 
@@ -190,9 +234,10 @@ impl Store {
         let found = self.versions.range(..=version).next_back();
         let newest = self.versions.keys().next_back();
         match (found, newest) {
-            (Some((_, v)), Some(newest)) if version <= *newest => {
-                Ok(Defs { store: self, version: v })
-            }
+            (Some((_, v)), Some(newest)) if version <= *newest => Ok(Defs {
+                store: self,
+                version: v,
+            }),
             _ => Err(format!(
                 "no schemas for Kubernetes {}.{}; supported: {}",
                 version.0,
@@ -204,12 +249,20 @@ impl Store {
 
     /// Supported versions as `1.NN` strings, oldest first.
     pub fn supported(&self) -> Vec<String> {
-        self.versions.keys().map(|(a, b)| format!("{a}.{b}")).collect()
+        self.versions
+            .keys()
+            .map(|(a, b)| format!("{a}.{b}"))
+            .collect()
     }
 
     /// Explains why `api_version`/`kind` is not served by `version`: removed (and when),
     /// not yet introduced, or never an API version of that kind. `None` when it is served.
-    pub fn api_history(&self, api_version: &str, kind: &str, version: (u32, u32)) -> Option<String> {
+    pub fn api_history(
+        &self,
+        api_version: &str,
+        kind: &str,
+        version: (u32, u32),
+    ) -> Option<String> {
         let key = format!("{api_version}/{kind}");
         let present: BTreeSet<(u32, u32)> = self
             .versions
@@ -221,7 +274,10 @@ impl Store {
             return None;
         }
         if let Some(last) = present.range(..version).next_back() {
-            let removed = self.versions.keys().find(|k| *k > last && !present.contains(k));
+            let removed = self
+                .versions
+                .keys()
+                .find(|k| *k > last && !present.contains(k));
             return Some(match removed {
                 Some(r) => format!("removed in {}.{}", r.0, r.1),
                 None => "removed".to_string(),
@@ -249,7 +305,10 @@ mod tests {
         let d = s.for_version((1, 32)).unwrap();
         assert!(d.kind("apps/v1", "Deployment").is_some());
         assert!(d.resolve("io.k8s.api.core.v1.PodSpec").is_some());
-        assert_eq!(d.served_versions("Ingress"), vec!["networking.k8s.io/v1".to_string()]);
+        assert_eq!(
+            d.served_versions("Ingress"),
+            vec!["networking.k8s.io/v1".to_string()]
+        );
     }
 
     #[test]
@@ -258,7 +317,11 @@ mod tests {
         assert_eq!(parse_version("1.30"), Some((1, 30)));
         assert_eq!(parse_version("banana"), None);
         let s = store().unwrap();
-        assert!(s.for_version((1, 20)).unwrap_err().contains("supported: 1.25"));
+        assert!(s
+            .for_version((1, 20))
+            .err()
+            .unwrap_or_default()
+            .contains("supported: 1.25"));
         assert!(s.for_version((1, 99)).is_err());
     }
 
@@ -266,8 +329,14 @@ mod tests {
     fn history_of_removed_versions() {
         let s = store().unwrap();
         let h = |av: &str, k: &str| s.api_history(av, k, (1, 32));
-        assert_eq!(h("extensions/v1beta1", "Ingress").as_deref(), Some("removed in 1.22"));
-        assert_eq!(h("autoscaling/v2beta2", "HorizontalPodAutoscaler").as_deref(), Some("removed in 1.26"));
+        assert_eq!(
+            h("extensions/v1beta1", "Ingress").as_deref(),
+            Some("removed in 1.22")
+        );
+        assert_eq!(
+            h("autoscaling/v2beta2", "HorizontalPodAutoscaler").as_deref(),
+            Some("removed in 1.26")
+        );
         assert_eq!(h("apps/v1", "Deployment"), None);
         assert_eq!(h("apps/v1", "Ingress"), None);
     }
