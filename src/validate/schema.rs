@@ -60,7 +60,12 @@ impl<'a> Defs<'a> {
             })
             .map(str::to_string)
             .collect();
-        out.sort_by_key(|av| (stability_rank(av), av.clone()));
+        // GA first, then the newest (v2 before v1) within the same stability.
+        out.sort_by(|a, b| {
+            stability_rank(a)
+                .cmp(&stability_rank(b))
+                .then_with(|| b.cmp(a))
+        });
         out
     }
 
