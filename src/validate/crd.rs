@@ -1,12 +1,13 @@
 //! Schemas for custom resources, taken from CustomResourceDefinitions: those among the
 //! rendered documents and those in `--crds` files or directories.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 
-use super::input::parse_all;
+use super::input::{parse_crd, split_documents};
+use super::par::par_map;
 
 /// Most files read from one `--crds` directory tree (guards against pointing it at `/`).
 const MAX_FILES: usize = 10_000;
@@ -39,7 +40,7 @@ impl CrdSet {
     pub fn add_objects<'v>(&mut self, objects: impl IntoIterator<Item = &'v Value>) {
         for obj in objects {
             match obj.get("kind").and_then(Value::as_str) {
-                Some("CustomResourceDefinition") => self.add_crd(obj),
+                Some("CustomResourceDefinition") => self.add_crd(obj.clone()),
                 Some("List") => {
                     if let Some(Value::Array(items)) = obj.get("items") {
                         self.add_objects(items);
@@ -52,52 +53,85 @@ impl CrdSet {
 
     /// Reads CRDs from a YAML/JSON file or, recursively, every `.yaml`/`.yml`/`.json` file in
     /// a directory.
-    pub fn add_path(&mut self, path: &Path) -> Result<(), String> {
+    ///
+    /// With `wanted` set, only documents that name one of those kinds after a `kind:` key are
+    /// parsed: CRD files are large (kube-prometheus-stack's are 4.4 MB) and YAML parsing them
+    /// dominates the run time, while a CRD always spells its kind out in `spec.names.kind`.
+    pub fn add_path(&mut self, path: &Path, wanted: Option<&HashSet<&str>>) -> Result<(), String> {
         let mut files = Vec::new();
         collect_files(path, 0, &mut files)?;
+        let mut texts = Vec::new();
         for file in files {
             let text =
                 std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let docs = parse_all(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-            self.add_objects(&docs);
+            texts.push((file, text));
+        }
+        let mut chunks = Vec::new();
+        for (file, text) in &texts {
+            for chunk in split_documents(text) {
+                if wanted.is_none_or(|kinds| names_any_kind(chunk.text, kinds)) {
+                    chunks.push((file, chunk));
+                }
+            }
+        }
+        // Largest first, so parallel workers finish together.
+        chunks.sort_by_key(|(_, c)| std::cmp::Reverse(c.text.len()));
+        let parsed = par_map(&chunks, |(file, chunk)| {
+            parse_crd(chunk.text)
+                .map_err(|e| format!("{} (line {}): {e}", file.display(), chunk.line))
+        });
+        for doc in parsed {
+            match doc? {
+                Some(doc) if doc["kind"] == "CustomResourceDefinition" => self.add_crd(doc),
+                Some(doc) => self.add_objects([&doc]),
+                None => {}
+            }
         }
         Ok(())
     }
 
-    fn add_crd(&mut self, crd: &Value) {
-        let spec = &crd["spec"];
-        let (Some(group), Some(kind)) = (spec["group"].as_str(), spec["names"]["kind"].as_str())
-        else {
+    /// Records a CRD's served versions and schemas; takes the CRD by value so the (large)
+    /// schemas are moved, not copied.
+    fn add_crd(&mut self, mut crd: Value) {
+        let mut spec = crd.get_mut("spec").map(Value::take).unwrap_or_default();
+        let (Some(group), Some(kind)) = (
+            spec["group"].as_str().map(str::to_string),
+            spec["names"]["kind"].as_str().map(str::to_string),
+        ) else {
             return;
         };
         // apiextensions v1beta1 could give one schema for all versions.
-        let shared = &spec["validation"]["openAPIV3Schema"];
-        let mut versions: Vec<(String, &Value)> = Vec::new();
-        if let Some(list) = spec["versions"].as_array() {
+        let shared = spec
+            .pointer_mut("/validation/openAPIV3Schema")
+            .map(Value::take);
+        let mut versions: Vec<(String, Option<Value>)> = Vec::new();
+        if let Some(list) = spec.get_mut("versions").and_then(Value::as_array_mut) {
             for v in list {
                 if v["served"].as_bool() == Some(false) {
                     continue;
                 }
-                if let Some(name) = v["name"].as_str() {
-                    versions.push((name.to_string(), &v["schema"]["openAPIV3Schema"]));
+                if let Some(name) = v["name"].as_str().map(str::to_string) {
+                    versions.push((
+                        name,
+                        v.pointer_mut("/schema/openAPIV3Schema").map(Value::take),
+                    ));
                 }
             }
         } else if let Some(name) = spec["version"].as_str() {
-            versions.push((name.to_string(), &Value::Null));
+            versions.push((name.to_string(), None));
         }
         for (version, schema) in versions {
-            let schema = if schema.is_object() { schema } else { shared };
+            let schema = schema.filter(Value::is_object).or_else(|| shared.clone());
             let api_version = format!("{group}/{version}");
-            let served = self.kinds.entry(kind.to_string()).or_default();
+            let served = self.kinds.entry(kind.clone()).or_default();
             if !served.contains(&api_version) {
                 served.push(api_version.clone());
             }
             let key = format!("{api_version}/{kind}");
-            if schema.is_object() {
-                self.schemas.insert(key, with_object_fields(schema.clone()));
-            } else {
-                self.schemas.insert(key, Value::Null);
-            }
+            match schema.filter(Value::is_object) {
+                Some(schema) => self.schemas.insert(key, with_object_fields(schema)),
+                None => self.schemas.insert(key, Value::Null),
+            };
         }
     }
 
@@ -140,6 +174,26 @@ fn with_object_fields(mut schema: Value) -> Value {
     schema
 }
 
+/// Whether `text` has one of `kinds` as the value of a `kind` key (`kind: K`, `kind: "K"`,
+/// `"kind": "K"`, also inside flow mappings). May say yes for a mere mention; never says no
+/// for a document that defines one of the kinds. One pass over the `kind` keys.
+fn names_any_kind(text: &str, kinds: &HashSet<&str>) -> bool {
+    let quotes = ['"', '\''];
+    text.match_indices("kind").any(|(at, _)| {
+        let rest = text[at + 4..].trim_start_matches(quotes);
+        let Some(rest) = rest.strip_prefix(':') else {
+            return false;
+        };
+        let rest = rest
+            .trim_start_matches([' ', '\t'])
+            .trim_start_matches(quotes);
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
+            .unwrap_or(rest.len());
+        kinds.contains(&rest[..end])
+    })
+}
+
 fn collect_files(path: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), String> {
     let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
     if meta.is_file() {
@@ -169,4 +223,23 @@ fn collect_files(path: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<()
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_any_kind;
+    use std::collections::HashSet;
+
+    #[test]
+    fn kind_prefilter_finds_every_spelling() {
+        let wanted: HashSet<&str> = ["Widget"].into_iter().collect();
+        let names_kind = |text: &str| names_any_kind(text, &wanted);
+        assert!(names_kind("spec:\n  names:\n    kind: Widget\n"));
+        assert!(names_kind("names: {kind: Widget, plural: widgets}"));
+        assert!(names_kind("{\"names\": {\"kind\": \"Widget\"}}"));
+        assert!(names_kind("kind: 'Widget'\n"));
+        assert!(!names_kind("listKind: WidgetList\n"));
+        assert!(!names_kind("description: a Widget is nice\n"));
+        assert!(!names_kind("kind: WidgetList\n"));
+    }
 }

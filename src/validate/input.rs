@@ -11,10 +11,13 @@ use std::collections::HashMap;
 use libyaml_safer::{EventData, Parser, ScalarStyle};
 use serde_json::{Map, Number, Value};
 
+use super::par::par_map;
 use super::Document;
 
 /// Deepest nesting accepted; deeper input is rejected instead of exhausting the stack.
 const MAX_DEPTH: usize = 256;
+/// Bytes handed to the YAML parser at a time.
+const READ_BUFFER: usize = 64 * 1024;
 /// Most nodes an alias may copy in one document (defends against "billion laughs").
 const MAX_ALIAS_NODES: usize = 1_000_000;
 
@@ -23,10 +26,12 @@ const MAX_ALIAS_NODES: usize = 1_000_000;
 /// Empty documents (only comments or whitespace) are skipped but still count for `index`, so
 /// the index is the document's position in the stream. A syntax error names the template.
 pub fn parse_stream(text: &str) -> Result<Vec<Document>, String> {
+    let chunks = split_documents(text);
+    let parsed = par_map(&chunks, |chunk| parse_one(chunk.text));
     let mut docs = Vec::new();
-    for (index, chunk) in split_documents(text).into_iter().enumerate() {
+    for (index, (chunk, value)) in chunks.iter().zip(parsed).enumerate() {
         let source = source_of(chunk.text);
-        let value = parse_one(chunk.text).map_err(|e| {
+        let value = value.map_err(|e| {
             let place = source.as_deref().unwrap_or("<input>");
             format!("{place} (document {index}, line {}): {e}", chunk.line)
         })?;
@@ -42,13 +47,15 @@ pub fn parse_stream(text: &str) -> Result<Vec<Document>, String> {
 }
 
 /// One `---`-separated piece of the stream and the 1-based line it starts on.
-struct Chunk<'a> {
-    text: &'a str,
-    line: usize,
+pub(crate) struct Chunk<'a> {
+    /// The document's text, without the `---` line.
+    pub text: &'a str,
+    /// The 1-based line it starts on.
+    pub line: usize,
 }
 
 /// Splits on lines that are a document marker (`---`, optionally followed by a space/comment).
-fn split_documents(text: &str) -> Vec<Chunk<'_>> {
+pub(crate) fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut start_line = 1;
@@ -82,10 +89,28 @@ fn source_of(chunk: &str) -> Option<String> {
 
 /// Parses one document; `None` when it holds no node at all.
 pub(crate) fn parse_one(text: &str) -> Result<Option<Value>, String> {
-    let mut input = text.as_bytes();
+    parse_doc(text, false)
+}
+
+/// Parses a CRD document without its `description` strings, which are most of a CRD's bytes
+/// and never read by validation. (A property *named* `description` maps to a schema object,
+/// not a string, and is kept.)
+pub(crate) fn parse_crd(text: &str) -> Result<Option<Value>, String> {
+    parse_doc(text, true)
+}
+
+fn parse_doc(text: &str, drop_descriptions: bool) -> Result<Option<Value>, String> {
+    // A small buffer: given the whole slice at once, the parser decodes all of it into a
+    // queue of 4-byte chars up front (megabytes of fresh pages for a large CRD).
     let mut parser = Parser::new();
-    parser.set_input_string(&mut input);
-    let mut builder = Builder::default();
+    parser.set_input(std::io::BufReader::with_capacity(
+        READ_BUFFER,
+        text.as_bytes(),
+    ));
+    let mut builder = Builder {
+        drop_descriptions,
+        ..Builder::default()
+    };
     loop {
         let event = parser.parse().map_err(|e| e.to_string())?;
         let line = usize::try_from(event.start_mark.line)
@@ -99,18 +124,6 @@ pub(crate) fn parse_one(text: &str) -> Result<Option<Value>, String> {
         }
     }
     Ok(builder.root)
-}
-
-/// Parses a whole stream (for CRD files, which need no `# Source:` bookkeeping).
-/// Empty documents are dropped.
-pub(crate) fn parse_all(text: &str) -> Result<Vec<Value>, String> {
-    let mut out = Vec::new();
-    for chunk in split_documents(text) {
-        if let Some(v) = parse_one(chunk.text).map_err(|e| format!("line {}: {e}", chunk.line))? {
-            out.push(v);
-        }
-    }
-    Ok(out)
 }
 
 /// An open collection while events stream in.
@@ -127,6 +140,8 @@ struct Builder {
     root: Option<Value>,
     anchors: HashMap<String, Value>,
     alias_budget: usize,
+    /// Skip string values of `description` keys (CRD files).
+    drop_descriptions: bool,
 }
 
 impl Builder {
@@ -213,6 +228,7 @@ impl Builder {
                         }
                     }
                 }
+                Some(k) if self.drop_descriptions && k == "description" && v.is_string() => {}
                 Some(k) => {
                     map.insert(k, v);
                 }
@@ -410,6 +426,17 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(v, json!({"spec": {"args": ["a", "b"]}}));
+    }
+
+    #[test]
+    fn crd_parsing_drops_description_strings_only() {
+        let text =
+            "description: long text\nproperties:\n  description: {type: string, description: x}\n";
+        let v = parse_crd(text).unwrap().unwrap();
+        assert_eq!(
+            v,
+            json!({"properties": {"description": {"type": "string"}}})
+        );
     }
 
     #[test]

@@ -8,9 +8,11 @@
 mod check;
 mod crd;
 mod input;
+mod par;
 mod report;
 mod schema;
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use serde_json::Value;
@@ -91,8 +93,9 @@ pub fn validate_documents(docs: &[Document], opts: &Options) -> Report {
         }
     };
     let mut crds = CrdSet::default();
+    let wanted = custom_kinds(docs, defs.1);
     for path in &opts.crd_paths {
-        if let Err(e) = crds.add_path(path) {
+        if let Err(e) = crds.add_path(path, Some(&wanted)) {
             report.setup_errors.push(format!("--crds {e}"));
         }
     }
@@ -102,6 +105,27 @@ pub fn validate_documents(docs: &[Document], opts: &Options) -> Report {
         validate_one(doc, defs, &crds, opts.strict, &mut report);
     }
     report
+}
+
+/// Kinds of the documents (and of `List` items) that no built-in schema covers: the only
+/// CRDs worth reading from `--crds` files.
+fn custom_kinds<'d>(docs: &'d [Document], defs: Defs<'_>) -> HashSet<&'d str> {
+    let mut kinds = HashSet::new();
+    let mut add = |obj: &'d Value| {
+        let field = |k: &str| obj.get(k).and_then(Value::as_str);
+        if let (Some(av), Some(kind)) = (field("apiVersion"), field("kind")) {
+            if defs.kind(av, kind).is_none() {
+                kinds.insert(kind);
+            }
+        }
+    };
+    for doc in docs {
+        add(&doc.object);
+        if let Some(Value::Array(items)) = doc.object.get("items") {
+            items.iter().for_each(&mut add);
+        }
+    }
+    kinds
 }
 
 /// Validates one document, adding its findings to the report.

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 use std::sync::OnceLock;
 
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// The compressed schema data produced by `scripts/fetch-k8s-schemas.py`.
@@ -23,8 +24,10 @@ pub struct VersionSchemas {
 
 /// All embedded versions.
 pub struct Store {
-    schemas: Vec<Value>,
-    versions: BTreeMap<(u32, u32), VersionSchemas>,
+    /// Each distinct schema as JSON text, parsed on first use.
+    schemas: Vec<(Box<RawValue>, OnceLock<Value>)>,
+    /// Each version's tables as JSON text, parsed on first use.
+    versions: BTreeMap<(u32, u32), (Box<RawValue>, OnceLock<VersionSchemas>)>,
 }
 
 /// A resolved view for validation: one version's definitions.
@@ -38,7 +41,9 @@ impl<'a> Defs<'a> {
     /// The schema a `$ref` names, if this version defines it.
     pub fn resolve(&self, name: &str) -> Option<&'a Value> {
         let idx = *self.version.defs.get(name)?;
-        self.store.schemas.get(idx)
+        let (raw, parsed) = self.store.schemas.get(idx)?;
+        // The data is generated and checked by tests; an unparsable entry checks nothing.
+        Some(parsed.get_or_init(|| serde_json::from_str(raw.get()).unwrap_or_default()))
     }
 
     /// The schema of a built-in `apiVersion` + `kind`.
@@ -179,44 +184,56 @@ pub fn store() -> Result<&'static Store, String> {
 }
 
 fn load() -> Result<Store, String> {
+    let err = |e: &dyn std::fmt::Display| format!("embedded schemas: {e}");
     let mut raw = Vec::new();
     flate2::read::GzDecoder::new(DATA)
         .read_to_end(&mut raw)
-        .map_err(|e| format!("embedded schemas: {e}"))?;
-    let mut data: Value =
-        serde_json::from_slice(&raw).map_err(|e| format!("embedded schemas: {e}"))?;
-    let schemas = match data.get_mut("schemas").map(Value::take) {
-        Some(Value::Array(list)) => list,
-        _ => return Err("embedded schemas: no schema list".into()),
+        .map_err(|e| err(&e))?;
+    // Only the outline is parsed now; a schema or a version's tables are parsed when first
+    // used, so a run pays for the few dozen definitions its objects need, not all 1,100+.
+    let mut top: HashMap<String, Box<RawValue>> =
+        serde_json::from_slice(&raw).map_err(|e| err(&e))?;
+    let schemas: Vec<Box<RawValue>> = match top.remove("schemas") {
+        Some(list) => serde_json::from_str(list.get()).map_err(|e| err(&e))?,
+        None => return Err(err(&"no schema list")),
     };
-    let mut versions = BTreeMap::new();
-    if let Some(Value::Object(by_version)) = data.get("versions") {
-        for (name, v) in by_version {
-            let Some(key) = parse_version(name) else {
-                continue;
-            };
-            let defs = v
-                .get("defs")
-                .and_then(Value::as_object)
-                .map(|m| {
-                    m.iter()
-                        .filter_map(|(k, i)| Some((k.clone(), usize::try_from(i.as_u64()?).ok()?)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let kinds = v
-                .get("kinds")
-                .and_then(Value::as_object)
-                .map(|m| {
-                    m.iter()
-                        .filter_map(|(k, n)| Some((k.clone(), n.as_str()?.to_string())))
-                        .collect()
-                })
-                .unwrap_or_default();
-            versions.insert(key, VersionSchemas { defs, kinds });
-        }
-    }
+    let by_version: HashMap<String, Box<RawValue>> = match top.remove("versions") {
+        Some(map) => serde_json::from_str(map.get()).map_err(|e| err(&e))?,
+        None => return Err(err(&"no versions")),
+    };
+    let versions = by_version
+        .into_iter()
+        .filter_map(|(name, raw)| Some((parse_version(&name)?, (raw, OnceLock::new()))))
+        .collect();
+    let schemas = schemas
+        .into_iter()
+        .map(|raw| (raw, OnceLock::new()))
+        .collect();
     Ok(Store { schemas, versions })
+}
+
+/// Parses one version's definition and kind tables.
+fn parse_tables(raw: &RawValue) -> VersionSchemas {
+    let v: Value = serde_json::from_str(raw.get()).unwrap_or_default();
+    let defs = v
+        .get("defs")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, i)| Some((k.clone(), usize::try_from(i.as_u64()?).ok()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let kinds = v
+        .get("kinds")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, n)| Some((k.clone(), n.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    VersionSchemas { defs, kinds }
 }
 
 /// Parses `1.32`, `v1.32`, `1.32.0` or `v1.32.4-gke.1` into (major, minor).
@@ -239,9 +256,9 @@ impl Store {
         let found = self.versions.range(..=version).next_back();
         let newest = self.versions.keys().next_back();
         match (found, newest) {
-            (Some((_, v)), Some(newest)) if version <= *newest => Ok(Defs {
+            (Some((_, (raw, tables))), Some(newest)) if version <= *newest => Ok(Defs {
                 store: self,
-                version: v,
+                version: tables.get_or_init(|| parse_tables(raw)),
             }),
             _ => Err(format!(
                 "no schemas for Kubernetes {}.{}; supported: {}",
@@ -272,7 +289,12 @@ impl Store {
         let present: BTreeSet<(u32, u32)> = self
             .versions
             .iter()
-            .filter(|(_, v)| v.kinds.contains_key(&key))
+            .filter(|(_, (raw, tables))| {
+                tables
+                    .get_or_init(|| parse_tables(raw))
+                    .kinds
+                    .contains_key(&key)
+            })
             .map(|(k, _)| *k)
             .collect();
         if present.contains(&version) {
