@@ -140,7 +140,7 @@ impl Report {
             }
             let _ = writeln!(out, "{}", f.message);
         }
-        let invalid = self.objects - self.valid - self.unchecked;
+        let invalid = self.objects.saturating_sub(self.valid + self.unchecked);
         let _ = writeln!(
             out,
             "{} objects validated against Kubernetes {}{}: {} valid, {} invalid, {} unchecked",
