@@ -35,7 +35,8 @@ fn main() {
     for _ in 0..repeat.max(1) {
         result = run_validate(&text, &opts);
     }
-    print!("{}", result.0);
+    // A closed stdout (e.g. piped into `head`) is not an error worth a panic.
+    let _ = std::io::Write::write_all(&mut std::io::stdout(), result.0.as_bytes());
     if repeat > 1 {
         eprintln!(
             "{:.2} ms per run",

@@ -112,6 +112,7 @@ impl<'a> Checker<'a> {
             match (props.and_then(|p| p.get(key)), additional) {
                 (Some(sub), _) => self.check(v, sub, path, depth + 1),
                 (None, Some(Value::Bool(false))) => self.unknown(path, key),
+                (None, Some(Value::Bool(true))) => {}
                 (None, Some(sub @ Value::Object(_))) => self.check(v, sub, path, depth + 1),
                 (None, _) if props.is_some() && !preserve => self.unknown(path, key),
                 _ => {}
@@ -347,5 +348,80 @@ pub fn describe(v: &Value) -> String {
         }
         Value::Array(_) => "array".into(),
         Value::Object(_) => "object".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn problems(value: Value, schema: Value) -> Vec<(String, String)> {
+        let mut c = Checker {
+            defs: None,
+            crd: true,
+            problems: Vec::new(),
+        };
+        c.check(&value, &schema, &mut String::new(), 0);
+        c.problems
+            .into_iter()
+            .map(|p| (p.path, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn additional_properties_true_allows_unlisted_keys() {
+        let schema = json!({"type": "object", "properties": {"a": {"type": "string"}}, "additionalProperties": true});
+        assert!(problems(json!({"a": "x", "b": 1}), schema).is_empty());
+    }
+
+    #[test]
+    fn additional_properties_schema_checks_map_values() {
+        let schema = json!({"type": "object", "additionalProperties": {"type": "string"}});
+        let got = problems(json!({"ok": "x", "a.b/c": 2}), schema);
+        assert_eq!(
+            got,
+            vec![(
+                "[\"a.b/c\"]".to_string(),
+                "expected string, got integer 2".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn one_of_untyped_branches_need_exactly_one() {
+        let schema = json!({"type": "object", "oneOf": [{"required": ["a"]}, {"required": ["b"]}]});
+        assert!(problems(json!({"a": 1}), schema.clone()).is_empty());
+        let none = problems(json!({}), schema.clone());
+        assert_eq!(
+            none,
+            vec![(
+                String::new(),
+                "matches none of oneOf: missing required field \"a\"".to_string()
+            )]
+        );
+        let both = problems(json!({"a": 1, "b": 2}), schema);
+        assert_eq!(
+            both,
+            vec![(
+                String::new(),
+                "matches 2 branches of oneOf, expected exactly one".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let mut value = json!(1);
+        for _ in 0..300 {
+            value = json!([value]);
+        }
+        let mut schema = json!({"type": "integer"});
+        for _ in 0..300 {
+            schema = json!({"type": "array", "items": schema});
+        }
+        let got = problems(value, schema);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].1, "nesting too deep to check");
     }
 }
