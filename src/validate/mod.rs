@@ -4,6 +4,19 @@
 //!
 //! Entry points: [`parse_stream`] turns rendered YAML into [`Document`]s,
 //! [`validate_documents`] checks them and [`run_validate`] does both and formats the report.
+//!
+//! What is reported, per object, with its JSON path:
+//! - unknown fields, for any schema object that lists `properties` (what `kubectl apply`'s
+//!   default strict field validation rejects), unless `x-kubernetes-preserve-unknown-fields`;
+//! - wrong types, as the Kubernetes client decodes YAML (go-yaml v2: `yes`/`on` are booleans),
+//!   with int-or-string and Quantity accepted in both forms;
+//! - missing required fields, enum and (CRD) bound violations;
+//! - API versions not served by the chosen Kubernetes version, saying when they were removed
+//!   (or introduced) and which apiVersion to use instead;
+//! - custom resources against their CRD's `openAPIV3Schema` (CRDs from the stream itself, from
+//!   [`Options::crd_paths`] and [`Options::crd_objects`]), their `metadata` against ObjectMeta.
+//!
+//! Kinds without any schema are "unchecked": a warning, or an error with [`Options::strict`].
 
 mod check;
 mod crd;
