@@ -26,7 +26,6 @@ const OTHER_FINDINGS: &[(&str, &str)] = &[
         "stable-nfs-client-provisioner",
         "nfs.server rendered empty (null)",
     ),
-    ("stable-pgadmin", "env value `false` unquoted (a boolean)"),
     (
         "stable-prometheus-couchdb-exporter",
         "initialDelaySeconds inside httpGet",

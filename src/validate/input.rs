@@ -260,21 +260,16 @@ fn count_nodes(v: &Value) -> usize {
 /// Resolves a scalar to a JSON value the way go-yaml v2 (YAML 1.1 core types) does.
 fn resolve_scalar(text: String, style: ScalarStyle, tag: Option<&str>) -> Value {
     if let Some(tag) = tag {
-        if let Some(suffix) = tag.strip_prefix("tag:yaml.org,2002:") {
-            match suffix {
-                "str" | "binary" | "timestamp" => return Value::String(text),
-                "null" => return Value::Null,
-                "bool" | "int" | "float" => {
-                    let v = resolve_plain(&text);
-                    return if v.is_string() {
-                        Value::String(text)
-                    } else {
-                        v
-                    };
-                }
-                _ => {}
-            }
-        }
+        return match tag.strip_prefix("tag:yaml.org,2002:") {
+            Some("null") => Value::Null,
+            Some("bool" | "int" | "float") => match resolve_plain(&text) {
+                Value::String(_) => Value::String(text),
+                v => v,
+            },
+            // `!!str`, `!!binary`, `!!timestamp`, and tags go-yaml cannot resolve (a chart's
+            // `!!string False`, custom `!Tags`): go-yaml keeps the text as a string.
+            _ => Value::String(text),
+        };
     }
     if style != ScalarStyle::Plain {
         return Value::String(text);
@@ -400,13 +395,13 @@ mod tests {
 
     #[test]
     fn resolves_scalars_like_go_yaml_v2() {
-        let v = parse_one("a: yes\nb: 'yes'\nc: 0x1F\nd: 0777\ne: 1.5\nf: ~\ng: \"8080\"\nh: 80\ni: -3\nj: 1e3\nk: 1.2.3\nl: !!str 12\n")
+        let v = parse_one("a: yes\nb: 'yes'\nc: 0x1F\nd: 0777\ne: 1.5\nf: ~\ng: \"8080\"\nh: 80\ni: -3\nj: 1e3\nk: 1.2.3\nl: !!str 12\nm: !!string False\n")
             .unwrap()
             .unwrap();
         assert_eq!(
             v,
             json!({"a": true, "b": "yes", "c": 31, "d": 511, "e": 1.5, "f": null, "g": "8080",
-                   "h": 80, "i": -3, "j": 1000.0, "k": "1.2.3", "l": "12"})
+                   "h": 80, "i": -3, "j": 1000.0, "k": "1.2.3", "l": "12", "m": "False"})
         );
     }
 
