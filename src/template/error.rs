@@ -23,17 +23,11 @@ pub struct Error {
 impl Error {
     /// A parse error with a ready-made message.
     pub fn parse(message: impl Into<String>) -> Self {
-        Error {
-            kind: ErrorKind::Parse,
-            message: message.into(),
-        }
+        Error { kind: ErrorKind::Parse, message: message.into() }
     }
     /// An execution error with a ready-made message.
     pub fn exec(message: impl Into<String>) -> Self {
-        Error {
-            kind: ErrorKind::Exec,
-            message: message.into(),
-        }
+        Error { kind: ErrorKind::Exec, message: message.into() }
     }
 }
 

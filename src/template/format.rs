@@ -23,18 +23,10 @@ pub fn format_float_g(x: f64) -> String {
         return "NaN".into();
     }
     if x.is_infinite() {
-        return if x > 0.0 {
-            "+Inf".into()
-        } else {
-            "-Inf".into()
-        };
+        return if x > 0.0 { "+Inf".into() } else { "-Inf".into() };
     }
     if x == 0.0 {
-        return if x.is_sign_negative() {
-            "-0".into()
-        } else {
-            "0".into()
-        };
+        return if x.is_sign_negative() { "-0".into() } else { "0".into() };
     }
     let (digits, exp) = shortest_digits(x);
     let neg = x < 0.0;
@@ -157,9 +149,6 @@ mod tests {
         assert_eq!(format_float_g(1.5), "1.5");
         assert_eq!(format_float_g(1e20), "1e+20");
         assert_eq!(format_float_g(-0.0), "-0");
-        assert_eq!(
-            format_float_g(12345678901234567890.0),
-            "1.2345678901234567e+19"
-        );
+        assert_eq!(format_float_g(12345678901234567890.0), "1.2345678901234567e+19");
     }
 }

@@ -57,13 +57,8 @@ pub trait Runtime {
     /// Parses and executes `text` against the current template set (Helm's `tpl`).
     fn tpl(&mut self, text: &str, data: &Value) -> Result<String, String>;
     /// Helm's `lookup`: an empty map unless a cluster answers.
-    fn lookup(
-        &mut self,
-        api_version: &str,
-        kind: &str,
-        namespace: &str,
-        name: &str,
-    ) -> Result<Value, String> {
+    fn lookup(&mut self, api_version: &str, kind: &str, namespace: &str, name: &str)
+        -> Result<Value, String> {
         let _ = (api_version, kind, namespace, name);
         Ok(Value::empty_map())
     }
@@ -103,11 +98,7 @@ impl FuncMap {
     {
         self.funcs.insert(
             name.to_string(),
-            Function {
-                params,
-                variadic: None,
-                call: Arc::new(f),
-            },
+            Function { params, variadic: None, call: Arc::new(f) },
         );
     }
 
@@ -118,11 +109,7 @@ impl FuncMap {
     {
         self.funcs.insert(
             name.to_string(),
-            Function {
-                params,
-                variadic: Some(variadic),
-                call: Arc::new(f),
-            },
+            Function { params, variadic: Some(variadic), call: Arc::new(f) },
         );
     }
 

@@ -159,10 +159,7 @@ impl Value {
     }
     /// A `[]interface {}` list.
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Arc::new(List {
-            kind: SliceKind::Interface,
-            items,
-        }))
+        Value::List(Arc::new(List { kind: SliceKind::Interface, items }))
     }
     /// A list with an explicit Go element type.
     pub fn typed_list(kind: SliceKind, items: Vec<Value>) -> Value {
@@ -295,8 +292,7 @@ impl Value {
                 }
                 let (a, b) = (a.read(), b.read());
                 a.len() == b.len()
-                    && a.iter()
-                        .all(|(k, v)| b.get(k).is_some_and(|w| v.deep_equal(w)))
+                    && a.iter().all(|(k, v)| b.get(k).is_some_and(|w| v.deep_equal(w)))
             }
             (Value::Object(a), Value::Object(b)) => {
                 a.type_name() == b.type_name() && a.format() == b.format()
