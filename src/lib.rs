@@ -12,4 +12,5 @@ pub mod funcs;
 pub mod render;
 pub mod semver;
 pub mod template;
+pub mod validate;
 pub mod yaml;
