@@ -2,6 +2,7 @@
 //! follow it. `main.rs` only calls [`main`].
 
 pub mod template;
+pub mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -17,6 +18,8 @@ pub struct Cli {
 enum Command {
     /// Locally render templates (same flags and output as `helm template`).
     Template(template::TemplateArgs),
+    /// Render a chart and validate every object offline against Kubernetes and CRD schemas.
+    Validate(validate::ValidateArgs),
     /// Print the version.
     Version,
 }
@@ -33,6 +36,7 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Template(args) => template::run(args),
+        Command::Validate(args) => validate::run(args),
         Command::Version => {
             println!(
                 "rudder {} (helm template parity: v3.17.3)",
