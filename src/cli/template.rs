@@ -136,13 +136,18 @@ impl TemplateArgs {
 pub fn run(a: TemplateArgs) -> Result<(), String> {
     let text = render_text(&a)?;
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    stdout
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
 /// Renders as `helm template` would and returns stdout's text; also hands back the chart's
 /// `crds/` objects (for `rudder validate`) through `crds`.
-pub fn render_text_with_crds(a: &TemplateArgs, crds: &mut Vec<(String, std::sync::Arc<[u8]>)>) -> Result<String, String> {
+pub fn render_text_with_crds(
+    a: &TemplateArgs,
+    crds: &mut Vec<(String, std::sync::Arc<[u8]>)>,
+) -> Result<String, String> {
     let (name, chart_path) = match a.args.as_slice() {
         [chart] => ("release-name".to_string(), chart.clone()),
         [name, chart] => (name.clone(), chart.clone()),

@@ -24,7 +24,8 @@ pub fn run(a: ValidateArgs) -> Result<(), String> {
     let rendered = render_text_with_crds(&a.template, &mut crd_files)?;
     let mut crd_objects = Vec::new();
     for (name, data) in &crd_files {
-        let docs = crate::validate::parse_stream(&String::from_utf8_lossy(data)).map_err(|e| format!("{name}: {e}"))?;
+        let docs = crate::validate::parse_stream(&String::from_utf8_lossy(data))
+            .map_err(|e| format!("{name}: {e}"))?;
         crd_objects.extend(docs.into_iter().map(|d| d.object));
     }
     let mut opts = crate::validate::Options {

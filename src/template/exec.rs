@@ -473,7 +473,9 @@ impl Runtime for State<'_, '_> {
             }
             overlay.insert(tree.name.clone(), tree);
         }
-        let Some(main) = main else { return Ok(String::new()) };
+        let Some(main) = main else {
+            return Ok(String::new());
+        };
         let mut layers = self.env.layers.clone();
         layers.push(&overlay);
         let env = Env {
