@@ -101,24 +101,22 @@ fn go_regexp_quote(s: &str) -> String {
 
 /// Compiles a Go regular expression, or returns Go's `error parsing regexp: ...` message.
 pub fn compile(expr: &str) -> Result<Regex, String> {
-    if !expr.contains("\\Q") {
-        if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(expr) {
-            // Brace errors are not errors in Go, where such a `{` is a literal.
-            if !matches!(
-                e.kind(),
-                AstKind::GroupNameDuplicate { .. }
-                    | AstKind::RepetitionCountUnclosed
-                    | AstKind::RepetitionCountDecimalEmpty
-                    | AstKind::DecimalEmpty
-                    | AstKind::DecimalInvalid
-                    | AstKind::RepetitionCountInvalid
-            ) {
-                return Err(go_error(expr, &e));
-            }
+    let t = translate(expr);
+    // Go reports the leftmost problem: compare the syntax check's first error with the first
+    // Go-specific one found while translating.
+    if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(&t.check) {
+        let before_translate_error = t
+            .error
+            .as_ref()
+            .is_none_or(|(pos, _)| e.span().start.offset < *pos);
+        if before_translate_error && !matches!(e.kind(), AstKind::GroupNameDuplicate { .. }) {
+            return Err(go_error(expr, &e));
         }
     }
-    let translated = translate(expr)?;
-    Regex::new(&translated).map_err(|e| match e {
+    if let Some((_, msg)) = t.error {
+        return Err(msg);
+    }
+    Regex::new(&t.pattern).map_err(|e| match e {
         regex::Error::Syntax(msg) => format!("error parsing regexp: {msg}"),
         _ => "error parsing regexp: expression too large".to_string(),
     })
@@ -170,13 +168,40 @@ fn go_error(expr: &str, e: &regex_syntax::ast::Error) -> String {
 
 /// Rewrites Go syntax into the `regex` crate's: ASCII-only Perl classes and word boundaries,
 /// `\Q…\E` literals, `{` that does not start a repetition as a literal. Also enforces Go's
-/// repeat limit and nested-repetition rule.
-fn translate(expr: &str) -> Result<String, String> {
+/// The result of [`translate`].
+struct Translated {
+    /// The pattern in the regex crate's dialect.
+    pattern: String,
+    /// The original with Go-only constructs (octal escapes, literal braces, `\Q…\E`) replaced
+    /// by `a`s of the same byte length, for the syntax check whose error offsets must point
+    /// into the original.
+    check: String,
+    /// The first Go-specific error, with its byte offset in the original.
+    error: Option<(usize, String)>,
+}
+
+/// Rewrites Go syntax into the `regex` crate's: ASCII-only Perl classes and word boundaries,
+/// `\Q…\E` literals, octal escapes, `{` that does not start a repetition as a literal, and
+/// duplicate group names. Also finds Go's own errors: repeat counts over 1000, nested
+/// repetition (`a**`), unknown flags, a lone `\1`.
+fn translate(expr: &str) -> Translated {
     let chars: Vec<char> = expr.chars().collect();
+    let byte_at: Vec<usize> = expr
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain([expr.len()])
+        .collect();
     let mut out = String::with_capacity(expr.len() + 16);
+    let mut check = String::with_capacity(expr.len());
+    let mut error: Option<(usize, String)> = None;
+    let mut fail = |pos: usize, msg: String| {
+        if error.is_none() {
+            error = Some((pos, format!("error parsing regexp: {msg}")));
+        }
+    };
     let mut i = 0;
     let mut in_class = false;
-    // Whether the previous token was a repetition operator (Go rejects `a**`).
+    // Where the previous token, if a repetition operator, started (Go rejects `a**`).
     let mut prev_repeat: Option<usize> = None;
     let mut names: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     while i < chars.len() {
@@ -184,6 +209,7 @@ fn translate(expr: &str) -> Result<String, String> {
         let start = i;
         i += 1;
         let mut is_repeat = false;
+        let mut placeholder = false;
         match c {
             '\\' if i < chars.len() => {
                 let e = chars[i];
@@ -208,12 +234,51 @@ fn translate(expr: &str) -> Result<String, String> {
                             i += 1;
                         }
                         out.push_str(&regex::escape(&lit));
+                        placeholder = true;
+                    }
+                    '0'..='7' => {
+                        // Octal: `\0`, or `\1`..`\7` followed by more octal digits; a lone
+                        // `\1` would be a backreference, which RE2 rejects.
+                        let followed = chars.get(i).is_some_and(|d| ('0'..='7').contains(d));
+                        if e != '0' && !followed {
+                            fail(byte_at[start], format!("invalid escape sequence: `\\{e}`"));
+                        }
+                        let mut v = e.to_digit(8).unwrap_or(0);
+                        let mut n = 0;
+                        while n < 2 && chars.get(i).is_some_and(|d| ('0'..='7').contains(d)) {
+                            v = v * 8 + chars[i].to_digit(8).unwrap_or(0);
+                            i += 1;
+                            n += 1;
+                        }
+                        out.push_str(&format!("\\x{{{v:x}}}"));
+                        placeholder = true;
+                    }
+                    'p' | 'P' | 'x' if chars.get(i) == Some(&'{') => {
+                        // `\p{Greek}`, `\x{263a}`: the braces belong to the escape.
+                        let close = chars[i..]
+                            .iter()
+                            .position(|&x| x == '}')
+                            .map_or(chars.len(), |p| i + p + 1);
+                        out.extend(&chars[start..close]);
+                        i = close;
                     }
                     other => {
                         out.push('\\');
                         out.push(other);
                     }
                 }
+            }
+            '(' if !in_class
+                && chars.get(i) == Some(&'?')
+                && bad_flag_at(&chars[i + 1..]).is_some() =>
+            {
+                let n = bad_flag_at(&chars[i + 1..]).unwrap_or(0);
+                let t: String = chars[start..(i + 2 + n).min(chars.len())].iter().collect();
+                fail(
+                    byte_at[start],
+                    format!("invalid or unsupported Perl syntax: `{t}`"),
+                );
+                out.push('(');
             }
             '(' if !in_class && named_group_at(&chars[i..]).is_some() => {
                 // A named group. Go allows a name twice; the regex crate does not, so later
@@ -268,18 +333,22 @@ fn translate(expr: &str) -> Result<String, String> {
                 Some((len, min, max)) => {
                     if min > MAX_REPEAT || max.is_some_and(|m| m > MAX_REPEAT || m < min) {
                         let t: String = chars[start..i + len].iter().collect();
-                        return Err(format!("error parsing regexp: invalid repeat count: `{t}`"));
+                        fail(byte_at[start], format!("invalid repeat count: `{t}`"));
                     }
                     out.extend(&chars[start..i + len]);
                     i += len;
                     is_repeat = true;
                 }
-                None => out.push_str("\\{"),
+                None => {
+                    out.push_str("\\{");
+                    placeholder = true;
+                }
             },
             '*' | '+' | '?' if !in_class => {
                 if c == '?' && prev_repeat.is_some() {
                     // Non-greedy marker on the previous repetition.
                     out.push('?');
+                    check.push('?');
                     prev_repeat = None;
                     continue;
                 }
@@ -288,19 +357,47 @@ fn translate(expr: &str) -> Result<String, String> {
             }
             _ => out.push(c),
         }
+        let (from, to) = (byte_at[start], byte_at[i.min(chars.len())]);
+        if placeholder {
+            check.extend(std::iter::repeat_n('a', to - from));
+        } else {
+            check.push_str(&expr[from..to]);
+        }
         if is_repeat {
             if let Some(p) = prev_repeat {
                 let t: String = chars[p..i].iter().collect();
-                return Err(format!(
-                    "error parsing regexp: invalid nested repetition operator: `{t}`"
-                ));
+                // Positioned at the second operator: an earlier error (`**`: missing argument) wins.
+                fail(
+                    byte_at[start],
+                    format!("invalid nested repetition operator: `{t}`"),
+                );
             }
             prev_repeat = Some(start);
         } else {
             prev_repeat = None;
         }
     }
-    Ok(out)
+    Translated {
+        pattern: out,
+        check,
+        error,
+    }
+}
+
+/// After `(?`: the index of a flag character Go does not know (Go has only `i m s U`; the
+/// regex crate also accepts `x`, `u`, `R`), if the group is a flag group.
+fn bad_flag_at(rest: &[char]) -> Option<usize> {
+    if matches!(rest.first(), Some('P' | '<' | ':' | '=' | '!')) {
+        return None;
+    }
+    for (i, &c) in rest.iter().enumerate() {
+        match c {
+            'i' | 'm' | 's' | 'U' | '-' => {}
+            ':' | ')' => return None,
+            _ => return Some(i),
+        }
+    }
+    None
 }
 
 /// After a `(`: `?P<name>` or `?<name>` with a Go-valid name gives (name, consumed length).
