@@ -12,6 +12,7 @@ pub mod decimal;
 pub mod defaults;
 pub mod dicts;
 pub mod encoding;
+pub mod goregex;
 pub mod lists;
 pub mod math;
 pub mod paths;
