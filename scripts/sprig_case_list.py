@@ -653,3 +653,24 @@ def define(m):
     raw('mergeOverwrite', '{{ $d := dict "a" 1 }}{{ $_ := mergeOverwrite $d (dict "a" 2) }}{{ $d }}')
     raw('set', '{{ $_ := set .Values "x" 5 }}{{ .Values.x }}')
     raw('merge', '{{ $_ := merge .Values.a (dict "z" 1) }}{{ .Values.a }}', values='a:\n  k: 1\n')
+
+    probe_params(m)
+
+
+def probe_params(m):
+    """For the first case of every function, variants with a string and with a float64 in each
+    argument position: Helm's answers (accepted, or `expected ...; found/got ...`) pin down the Go
+    parameter type of every position, which the unit runner compares with our declarations."""
+    seen = set()
+    bases = []
+    for case in m.CASES:
+        if 'raw' in case or case['func'] in seen or not case['args']:
+            continue
+        seen.add(case['func'])
+        bases.append(case)
+    for case in bases:
+        for i in range(len(case['args'])):
+            for probe in (m.S('7'), m.F(1.5)):
+                args = list(case['args'])
+                args[i] = probe
+                m.c(case['func'], *args)
