@@ -66,8 +66,8 @@ fn go_error(expr: &str, e: &regex_syntax::ast::Error) -> String {
         }
         AstKind::GroupNameInvalid | AstKind::GroupNameEmpty | AstKind::GroupNameUnexpectedEof => {
             // Go shows the capture from its `(?` up to and including the `>`.
-            let open = expr[..start].rfind("(?").unwrap_or(start);
-            let tail = &expr[open..];
+            let open = expr.get(..start).and_then(|h| h.rfind("(?")).unwrap_or(0);
+            let tail = expr.get(open..).unwrap_or("");
             let shown = tail.find('>').map_or(tail, |i| &tail[..=i]);
             ("invalid named capture", shown.into())
         }
@@ -269,7 +269,7 @@ fn translate(expr: &str) -> Translated {
         if placeholder {
             check.extend(std::iter::repeat_n('a', to - from));
         } else {
-            check.push_str(&expr[from..to]);
+            check.push_str(expr.get(from..to).unwrap_or(""));
         }
         if is_repeat {
             if let Some(p) = prev_repeat {

@@ -49,3 +49,6 @@ pub fn sprig_and_helm() -> FuncMap {
 
 #[cfg(test)]
 mod recorded_tests;
+
+#[cfg(test)]
+mod robustness_tests;
