@@ -653,6 +653,19 @@ def define(m):
     raw('mergeOverwrite', '{{ $d := dict "a" 1 }}{{ $_ := mergeOverwrite $d (dict "a" 2) }}{{ $d }}')
     raw('set', '{{ $_ := set .Values "x" 5 }}{{ .Values.x }}')
     raw('merge', '{{ $_ := merge .Values.a (dict "z" 1) }}{{ .Values.a }}', values='a:\n  k: 1\n')
+    # .Values itself is a chartutil.Values (a named map type), which type assertions and
+    # DeepEqual tell apart from map[string]interface {}; its sub-maps are plain maps.
+    vals = 'a:\n  b: 1\n'
+    raw('dig', '{{ dig "a" "b" "d" .Values }}', values=vals)
+    raw('dig', '{{ dig "b" "d" .Values.a }}', values=vals)
+    raw('typeOf', '{{ typeOf .Values }} {{ typeOf .Values.a }}', values=vals)
+    raw('kindOf', '{{ kindOf .Values }}', values=vals)
+    raw('deepEqual', '{{ deepEqual .Values (dict "a" (dict "b" 1.0)) }} {{ deepEqual .Values.a (dict "b" 1.0) }}',
+        values=vals)
+    raw('typeIs', '{{ typeIs "chartutil.Values" .Values }}', values=vals)
+    raw('merge', '{{ merge (dict) .Values | typeOf }} {{ .Values | deepCopy | typeOf }}', values=vals)
+    raw('has', '{{ has .Values (list .Values) }}', values=vals)
+    raw('trunc', '{{ "my-release-name-that-is-far-too-long-for-a-kubernetes-name-label-x" | trunc 63 | trimSuffix "-" }}')
 
     probe_params(m)
 
