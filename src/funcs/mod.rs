@@ -21,6 +21,7 @@ pub mod golayout_parse;
 pub mod gotime;
 pub mod helm;
 pub mod keys;
+pub mod goregex;
 pub mod lists;
 pub mod math;
 pub mod paths;
@@ -67,3 +68,6 @@ pub fn sprig_and_helm() -> FuncMap {
 
 #[cfg(test)]
 mod recorded_tests;
+
+#[cfg(test)]
+mod robustness_tests;
