@@ -118,6 +118,7 @@ fn translate(expr: &str) -> Translated {
         i += 1;
         let mut is_repeat = false;
         let mut placeholder = false;
+        let mut literal_dash = false;
         match c {
             '\\' if i < chars.len() => {
                 let e = chars[i];
@@ -129,6 +130,7 @@ fn translate(expr: &str) -> Translated {
                     'W' => out.push_str("[^0-9A-Za-z_]"),
                     's' => out.push_str("[\\t\\n\\f\\r ]"),
                     'S' => out.push_str("[^\\t\\n\\f\\r ]"),
+
                     'b' if !in_class => out.push_str("(?-u:\\b)"),
                     'B' if !in_class => out.push_str("(?-u:\\B)"),
                     'Q' if !in_class => {
@@ -174,6 +176,17 @@ fn translate(expr: &str) -> Translated {
                         out.push('\\');
                         out.push(other);
                     }
+                }
+                // Go reads `-` right after a class escape inside `[...]` as a literal
+                // (`[\w-\.]`); the regex crate would take it for a range.
+                if in_class
+                    && matches!(e, 'd' | 'D' | 'w' | 'W' | 's' | 'S')
+                    && chars.get(i) == Some(&'-')
+                    && chars.get(i + 1) != Some(&']')
+                {
+                    out.push_str("\\-");
+                    i += 1;
+                    literal_dash = true;
                 }
             }
             '(' if !in_class
@@ -268,6 +281,10 @@ fn translate(expr: &str) -> Translated {
         let (from, to) = (byte_at[start], byte_at[i.min(chars.len())]);
         if placeholder {
             check.extend(std::iter::repeat_n('a', to - from));
+        } else if literal_dash {
+            // Same length, no range: the syntax check must not reject what Go accepts.
+            check.push_str(expr.get(from..to - 1).unwrap_or(""));
+            check.push('_');
         } else {
             check.push_str(expr.get(from..to).unwrap_or(""));
         }
