@@ -11,6 +11,9 @@ use parking_lot::{Mutex, RwLock};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+/// Discovery runs tried when a group disappears mid-discovery.
+const DISCOVERY_ATTEMPTS: usize = 5;
+
 /// A resolved kind: the resource to address and whether it is namespaced.
 #[derive(Clone, Debug)]
 pub struct Resolved {
@@ -60,13 +63,20 @@ impl ClusterContext {
 
     /// Re-runs discovery (after CRDs were applied).
     pub async fn refresh(&self) -> Result<(), ApplyError> {
-        let discovery = Discovery::new(self.inner.client.clone())
-            .run()
-            .await
-            .map_err(|e| match e {
-                kube::Error::Api(s) => ApplyError::Discovery(s.message),
-                other => transport(other),
-            })?;
+        // A group listed by /apis can vanish before its resources are read (a CRD being
+        // deleted): that 404 is retried; any other failure ends discovery (never partial).
+        let mut attempt = 0;
+        let discovery = loop {
+            attempt += 1;
+            match Discovery::new(self.inner.client.clone()).run().await {
+                Ok(d) => break d,
+                Err(kube::Error::Api(s)) if s.code == 404 && attempt < DISCOVERY_ATTEMPTS => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                Err(kube::Error::Api(s)) => return Err(ApplyError::Discovery(s.message)),
+                Err(other) => return Err(transport(other)),
+            }
+        };
         let mut cache = Cache::default();
         for group in discovery.groups() {
             for version in group.versions() {

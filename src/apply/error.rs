@@ -19,7 +19,7 @@ pub enum ApplyError {
     /// The server refused an operation on an object.
     Object {
         /// The object.
-        object: ObjectRef,
+        object: Box<ObjectRef>,
         /// What was attempted (`apply`, `delete`, `get`, …).
         op: &'static str,
         /// Kind of refusal.
@@ -30,7 +30,7 @@ pub enum ApplyError {
     /// The object exists and belongs to nobody (or to another ApplySet); `--adopt` takes it.
     NotOwned {
         /// The object.
-        object: ObjectRef,
+        object: Box<ObjectRef>,
         /// Who owns it, if known (another ApplySet id).
         owner: Option<String>,
     },
@@ -115,7 +115,7 @@ impl ApplyError {
     pub fn from_kube(object: &ObjectRef, op: &'static str, e: kube::Error) -> Self {
         match e {
             kube::Error::Api(s) => ApplyError::Object {
-                object: object.clone(),
+                object: Box::new(object.clone()),
                 op,
                 kind: ObjectErrorKind::from_code(s.code),
                 message: s.message,

@@ -72,7 +72,7 @@ pub async fn run(
                 ssa::delete(ctx, r, &d.obj, None, false).await?;
             }
             Err(ApplyError::Object {
-                object: d.obj.clone(),
+                object: Box::new(d.obj.clone()),
                 op: "hook",
                 kind: super::error::ObjectErrorKind::Other,
                 message: msg,

@@ -49,13 +49,15 @@ pub(crate) fn plan(
             Some(r) => r.namespaced,
             None => match crd_kinds.get(&(d.obj.group.clone(), d.obj.kind.clone())) {
                 Some(n) => *n,
-                None => return Err(ApplyError::Render(format!(
+                None => {
+                    return Err(ApplyError::Render(format!(
                     "{} ({}): the server does not serve {} {} and no CRD of this chart defines it",
                     d.obj,
                     d.source,
                     d.obj.api_version(),
                     d.obj.kind
-                ))),
+                )))
+                }
             },
         };
         set_namespace(&mut d, namespaced, namespace);
@@ -244,7 +246,7 @@ async fn apply_one(
         let owner = live["metadata"]["labels"][PART_OF].as_str();
         if owner != Some(id) && !opts.adopt {
             return Err(ApplyError::NotOwned {
-                object: d.obj.clone(),
+                object: Box::new(d.obj.clone()),
                 owner: owner.map(str::to_string),
             });
         }
@@ -260,21 +262,11 @@ async fn apply_one(
         opts.dry_run,
     )
     .await?;
-    let rv = |j: &Json| {
-        j["metadata"]["resourceVersion"]
-            .as_str()
-            .map(str::to_string)
-    };
+    // Compare content, not resourceVersion: some kinds (PersistentVolumeClaim) get a new
+    // resourceVersion from an apply that changes nothing.
     let action = match &live {
         None => Action::Created,
-        Some(l) if opts.dry_run => {
-            if super::diff::changes(l, &applied, false).is_empty() {
-                Action::Unchanged
-            } else {
-                Action::Configured
-            }
-        }
-        Some(l) if rv(l) == rv(&applied) => Action::Unchanged,
+        Some(l) if super::diff::changes(l, &applied, false).is_empty() => Action::Unchanged,
         Some(_) => Action::Configured,
     };
     let uid = applied["metadata"]["uid"].as_str().map(str::to_string);

@@ -88,7 +88,7 @@ pub async fn apply(
         .and_then(|j| j.get("message").and_then(Json::as_str).map(str::to_string))
         .unwrap_or_else(|| String::from_utf8_lossy(&bytes).into_owned());
     Err(ApplyError::Object {
-        object: o.clone(),
+        object: Box::new(o.clone()),
         op: "apply",
         kind: ObjectErrorKind::from_code(status),
         message,
