@@ -112,6 +112,13 @@ async fn seed_charts_apply_reapply_change_and_prune() {
         args.extend_from_slice(extra);
         let (ok, out, err) = run(cluster, &args);
         assert!(ok, "apply {release}: {out}\n{err}");
+        eprintln!("apply {release} stderr: {err}");
+        if release == "external-services" {
+            // The server's deprecation warning for v1 Endpoints, shown once for 5 objects.
+            let warnings: Vec<_> = err.lines().filter(|l| l.starts_with("Warning: ")).collect();
+            assert_eq!(warnings.len(), 1, "{err}");
+            assert!(warnings[0].contains("Endpoints"), "{err}");
+        }
         assert!(out.lines().any(|l| l.ends_with(" created")), "{out}");
         assert!(!out.lines().any(|l| l.ends_with(" unchanged")), "{out}");
     }
@@ -583,4 +590,149 @@ async fn crd_and_custom_resource_guards_and_delete() {
         actions(&report)
     );
     assert!(cms.get_opt("optout").await.expect("get").is_some());
+}
+
+/// Conflicts with another field manager, an unreachable server, an incomplete render and the
+/// blast-radius limit: each a clear refusal with nothing pruned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conflict_unreachable_incomplete_render_and_blast_radius() {
+    let cluster = TestCluster::shared();
+    let client = cluster.client().await;
+    let ns = cluster.namespace("apply-refusals").await;
+    let ctx = ClusterContext::connect(&client).await.expect("connect");
+
+    // Conflict: another manager owns data.v; the CLI default refuses, force takes it.
+    apply::apply(
+        &ctx,
+        "c",
+        &ns,
+        &rendered(vec![cm("shared", "1")]),
+        &ApplyOptions::default(),
+    )
+    .await
+    .expect("first apply");
+    let cms: Api<ConfigMap> = Api::namespaced(client.clone(), &ns);
+    let other = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "shared"}, "data": {"v": "other"}});
+    cms.patch(
+        "shared",
+        &kube::api::PatchParams::apply("someone-else").force(),
+        &kube::api::Patch::Apply(&other),
+    )
+    .await
+    .expect("other manager");
+    let err = apply::apply(
+        &ctx,
+        "c",
+        &ns,
+        &rendered(vec![cm("shared", "2")]),
+        &ApplyOptions::default(),
+    )
+    .await
+    .expect_err("conflict");
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&format!("ConfigMap {ns}/shared")) && msg.contains("conflict"),
+        "{msg}"
+    );
+    let forced = ApplyOptions {
+        force_conflicts: true,
+        ..ApplyOptions::default()
+    };
+    apply::apply(&ctx, "c", &ns, &rendered(vec![cm("shared", "2")]), &forced)
+        .await
+        .expect("forced");
+    assert_eq!(
+        cms.get("shared")
+            .await
+            .expect("get")
+            .data
+            .and_then(|d| d.get("v").cloned()),
+        Some("2".into())
+    );
+
+    // Incomplete render: prune refused, nothing deleted.
+    let big: Vec<_> = (0..22).map(|i| cm(&format!("cm{i}"), "1")).collect();
+    apply::apply(&ctx, "big", &ns, &rendered(big), &ApplyOptions::default())
+        .await
+        .expect("22 objects");
+    let incomplete = ApplyOptions {
+        prune: true,
+        render_complete: false,
+        ..ApplyOptions::default()
+    };
+    let report = apply::apply(
+        &ctx,
+        "big",
+        &ns,
+        &rendered(vec![cm("cm0", "1")]),
+        &incomplete,
+    )
+    .await
+    .expect("apply");
+    assert!(report.prune_refused.is_some());
+    assert_eq!(report.count(|a| *a == Action::Pruned), 0);
+
+    // Blast radius: pruning 21 of 22 needs confirmation; with it, all 21 go.
+    let prune = ApplyOptions {
+        prune: true,
+        ..ApplyOptions::default()
+    };
+    let report = apply::apply(&ctx, "big", &ns, &rendered(vec![cm("cm0", "1")]), &prune)
+        .await
+        .expect("apply");
+    assert_eq!(report.count(|a| matches!(a, Action::PruneBlocked(_))), 21);
+    assert_eq!(
+        cms.list(&Default::default())
+            .await
+            .expect("list")
+            .items
+            .len(),
+        23
+    );
+    let confirmed = ApplyOptions {
+        prune: true,
+        confirm_prune: true,
+        ..ApplyOptions::default()
+    };
+    let report = apply::apply(
+        &ctx,
+        "big",
+        &ns,
+        &rendered(vec![cm("cm0", "1")]),
+        &confirmed,
+    )
+    .await
+    .expect("apply");
+    assert_eq!(report.count(|a| *a == Action::Pruned), 21);
+
+    // Unreachable server: the CLI exits non-zero and says so.
+    let dir = std::env::temp_dir().join(format!("rudder-unreachable-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let kubeconfig = dir.join("kubeconfig");
+    let text = std::fs::read_to_string(cluster.kubeconfig_path()).expect("kubeconfig");
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    std::fs::write(
+        &kubeconfig,
+        text.replace(cluster.server_url(), &format!("https://127.0.0.1:{port}")),
+    )
+    .expect("write");
+    let out = rudder()
+        .args([
+            "apply",
+            "home-fonta",
+            "charts/homefonta",
+            "-n",
+            "home-fonta",
+            "--kubeconfig",
+        ])
+        .arg(&kubeconfig)
+        .current_dir(repo())
+        .output()
+        .expect("run");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("API server unreachable"), "{err}");
 }

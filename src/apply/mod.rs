@@ -72,8 +72,8 @@ pub struct ApplyOptions {
     /// Allow a prune over the blast-radius limit (more than half of a set of over 20 objects,
     /// or any Namespace, CRD, PersistentVolume, PersistentVolumeClaim or Application).
     pub confirm_prune: bool,
-    /// Wait for hook Jobs (always) and, with `wait`, for Deployments/StatefulSets to be
-    /// rolled out before returning.
+    /// Reserved for waiting on workload health before returning. Today hook Jobs and CRDs
+    /// are always waited for and this flag adds nothing (no health rules yet).
     pub wait: bool,
     /// Limit for every wait (CRD Established, hook Jobs, `wait`).
     pub timeout: Duration,

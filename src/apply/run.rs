@@ -206,7 +206,6 @@ pub async fn apply(
         ctx.refresh().await?;
     }
 
-    let mut pruned_ok = true;
     if opts.prune {
         let desired: Vec<&ObjectRef> = planned
             .iter()
@@ -221,12 +220,10 @@ pub async fn apply(
             .collect();
         if !opts.render_complete {
             report.prune_refused = Some("the render was incomplete".into());
-            pruned_ok = false;
         } else {
-            pruned_ok = prune_members(ctx, &mut inv, candidates, opts, &mut report).await?;
+            prune_members(ctx, &mut inv, candidates, opts, &mut report).await?;
         }
     }
-    let _ = pruned_ok;
     if !opts.dry_run {
         inventory::write(ctx, &inv, &opts.field_manager).await?;
     }

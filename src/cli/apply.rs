@@ -158,6 +158,7 @@ fn render(
     namespace: &str,
     r: &RenderArgs,
     live: Option<&ClusterContext>,
+    is_upgrade: bool,
     host: &dyn Host,
 ) -> Result<Rendered, String> {
     let chart = load::load(std::path::Path::new(chart))?;
@@ -175,7 +176,7 @@ fn render(
     let opts = RenderOptions {
         release_name: release.to_string(),
         namespace: namespace.to_string(),
-        is_upgrade: false,
+        is_upgrade,
         kube_version: r
             .kube_version
             .clone()
@@ -188,6 +189,18 @@ fn render(
         eprintln!("{w}");
     }
     Ok(rendered)
+}
+
+/// `.Release.IsUpgrade` follows the inventory: an upgrade when the release was applied before.
+fn release_exists(
+    rt: &tokio::runtime::Runtime,
+    ctx: &ClusterContext,
+    release: &str,
+    namespace: &str,
+) -> Result<bool, String> {
+    rt.block_on(apply::inventory::read(ctx, release, namespace))
+        .map(|inv| inv.exists)
+        .map_err(|e| e.to_string())
 }
 
 fn print_warnings(w: &[String]) {
@@ -240,12 +253,14 @@ pub fn run_apply(a: ApplyArgs) -> Result<(), String> {
         let _guard = rt.enter();
         ctx.host()
     };
+    let is_upgrade = release_exists(&rt, &ctx, &a.release, &a.cluster.namespace)?;
     let rendered = render(
         &a.release,
         &a.chart,
         &a.cluster.namespace,
         &a.render,
         Some(&ctx),
+        is_upgrade,
         &host,
     )?;
     let opts = ApplyOptions {
@@ -321,6 +336,7 @@ pub fn run_diff(a: DiffArgs) -> Result<(), String> {
             &a.cluster.namespace,
             &a.render,
             None,
+            false,
             &NoHost,
         )?
     } else {
@@ -328,12 +344,14 @@ pub fn run_diff(a: DiffArgs) -> Result<(), String> {
             let _guard = rt.enter();
             ctx.host()
         };
+        let is_upgrade = release_exists(&rt, &ctx, &a.release, &a.cluster.namespace)?;
         render(
             &a.release,
             &a.chart,
             &a.cluster.namespace,
             &a.render,
             Some(&ctx),
+            is_upgrade,
             &host,
         )?
     };
