@@ -81,11 +81,6 @@ async fn seed_charts_apply_reapply_change_and_prune() {
     for ns in ["cert-manager", "argocd"] {
         create_namespace(&client, ns).await;
     }
-    let kc = cluster
-        .kubeconfig_path()
-        .to_str()
-        .expect("utf8 path")
-        .to_string();
 
     // 1. Cold-process applies of the four charts through the CLI, timed.
     let charts: [(&str, &str, &[&str]); 4] = [
