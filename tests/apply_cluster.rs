@@ -731,3 +731,60 @@ async fn conflict_unreachable_incomplete_render_and_blast_radius() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("API server unreachable"), "{err}");
 }
+
+/// `lookup` and `.Capabilities` come from the live cluster when applying; `diff --dry-run`
+/// renders offline as `helm template` does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookup_and_capabilities_from_the_live_cluster() {
+    let cluster = TestCluster::shared();
+    let client = cluster.client().await;
+    let ns = cluster.namespace("apply-lookup").await;
+    let cms: Api<ConfigMap> = Api::namespaced(client.clone(), &ns);
+    let source: ConfigMap =
+        serde_json::from_value(json!({"metadata": {"name": "source"}, "data": {"token": "abc"}}))
+            .expect("cm");
+    cms.create(&PostParams::default(), &source)
+        .await
+        .expect("create source");
+
+    let dir = std::env::temp_dir().join(format!("rudder-lookup-chart-{}-{ns}", std::process::id()));
+    std::fs::create_dir_all(dir.join("templates")).expect("chart dir");
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        "apiVersion: v2\nname: probe\nversion: 0.1.0\n",
+    )
+    .expect("Chart.yaml");
+    std::fs::write(
+        dir.join("templates/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: copy\ndata:\n  token: {{ dig \"data\" \"token\" \"none\" (lookup \"v1\" \"ConfigMap\" .Release.Namespace \"source\") | quote }}\n  sealed: {{ .Capabilities.APIVersions.Has \"bitnami.com/v1alpha1/SealedSecret\" | quote }}\n  upgrade: {{ .Release.IsUpgrade | quote }}\n",
+    )
+    .expect("template");
+    let chart = dir.to_str().expect("utf8").to_string();
+    let (ok, out, err) = run(cluster, &["apply", "probe", &chart, "-n", &ns]);
+    assert!(ok, "{out}\n{err}");
+    let copy = cms
+        .get("copy")
+        .await
+        .expect("copy")
+        .data
+        .unwrap_or_default();
+    assert_eq!(copy.get("token").map(String::as_str), Some("abc"));
+    assert_eq!(copy.get("sealed").map(String::as_str), Some("true"));
+    assert_eq!(copy.get("upgrade").map(String::as_str), Some("false"));
+
+    // Second apply is an upgrade; the offline diff sees no lookup and no SealedSecret kind.
+    let (ok, out, err) = run(cluster, &["apply", "probe", &chart, "-n", &ns]);
+    assert!(ok, "{out}\n{err}");
+    let copy = cms
+        .get("copy")
+        .await
+        .expect("copy")
+        .data
+        .unwrap_or_default();
+    assert_eq!(copy.get("upgrade").map(String::as_str), Some("true"));
+    let (ok, out, err) = run(cluster, &["diff", "probe", &chart, "-n", &ns, "--dry-run"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(ok, "{err}");
+    assert!(out.contains("data.token: \"abc\" -> \"none\""), "{out}");
+    assert!(out.contains("data.sealed: \"true\" -> \"false\""), "{out}");
+}
