@@ -1,23 +1,21 @@
-//! Apply-and-prune against the real API server of the test support: the four seed charts
-//! (fixed namespaces, so they run in one ordered test), prune guards, a forbidden-kind fault,
-//! CRDs with their custom resources, and `rudder diff`.
-
+//! Apply-and-prune guards and faults against the real API server of the test support, each
+//! test in its own namespace: a forbidden kind mid-apply, CRDs with their custom resources,
+//! ownership and opt-out guards, Secret masking, conflicts, an unreachable server, an
+//! incomplete render, the blast-radius limit, and `lookup` from the live cluster.
 // The support module re-exports helpers this binary does not use.
 #[allow(unused_imports)]
 mod support;
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
 
-use k8s_openapi::api::core::v1::{ConfigMap, Endpoints, Namespace, Service};
-use k8s_openapi::api::networking::v1::Ingress;
-use kube::api::{Api, DeleteParams, PostParams};
+use k8s_openapi::api::core::v1::ConfigMap;
+use kube::api::{Api, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
-use rudder::apply::{self, Action, ApplyError, ApplyOptions, ClusterContext};
+use rudder::apply::{self, Action, ApplyOptions, ClusterContext};
 use rudder::render::manifest::Manifest;
-use rudder::render::{render_chart_with, RenderOptions, Rendered, ValueOptions};
+use rudder::render::Rendered;
 use serde_json::json;
 use support::cluster::TestCluster;
 
@@ -45,273 +43,11 @@ fn run(cluster: &TestCluster, args: &[&str]) -> (bool, String, String) {
     )
 }
 
-async fn create_namespace(client: &Client, name: &str) {
-    let api: Api<Namespace> = Api::all(client.clone());
-    let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": name}})).expect("ns");
-    match api.create(&PostParams::default(), &ns).await {
-        Ok(_) => {}
-        Err(kube::Error::Api(e)) if e.code == 409 => {}
-        Err(e) => panic!("create namespace {name}: {e}"),
-    }
-}
-
-fn render_seed(chart: &str, release: &str, ns: &str, values: ValueOptions) -> Rendered {
-    let chart = rudder::chart::load::load(&repo().join("charts").join(chart)).expect("load chart");
-    let user = values.merge().expect("values");
-    let opts = RenderOptions {
-        release_name: release.into(),
-        namespace: ns.into(),
-        ..RenderOptions::default()
-    };
-    render_chart_with(chart, &user, &opts, &rudder::template::NoHost).expect("render")
-}
-
 fn actions(r: &apply::ApplyReport) -> Vec<(String, Action)> {
     r.results
         .iter()
         .map(|x| (x.object.to_string(), x.action.clone()))
         .collect()
-}
-
-/// The acceptance scenario on the seed charts, in order (they share fixed namespaces).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn seed_charts_apply_reapply_change_and_prune() {
-    let cluster = TestCluster::shared();
-    let client = cluster.client().await;
-    for ns in ["cert-manager", "argocd"] {
-        create_namespace(&client, ns).await;
-    }
-
-    // 1. Cold-process applies of the four charts through the CLI, timed.
-    let charts: [(&str, &str, &[&str]); 4] = [
-        (
-            "infrastructure",
-            "charts/infrastructure",
-            &["-n", "default"],
-        ),
-        ("home-fonta", "charts/homefonta", &["-n", "home-fonta"]),
-        (
-            "external-services",
-            "charts/external-services",
-            &["-n", "home-fonta"],
-        ),
-        (
-            "ghost",
-            "charts/ghost",
-            &["-n", "blog", "--create-namespace"],
-        ),
-    ];
-    let begin = Instant::now();
-    for (release, chart, extra) in charts {
-        let mut args = vec!["apply", release, chart];
-        args.extend_from_slice(extra);
-        let (ok, out, err) = run(cluster, &args);
-        assert!(ok, "apply {release}: {out}\n{err}");
-        eprintln!("apply {release} stderr: {err}");
-        if release == "external-services" {
-            // The server's deprecation warning for v1 Endpoints, shown once for 5 objects.
-            let warnings: Vec<_> = err.lines().filter(|l| l.starts_with("Warning: ")).collect();
-            assert_eq!(warnings.len(), 1, "{err}");
-            assert!(warnings[0].contains("Endpoints"), "{err}");
-        }
-        assert!(out.lines().any(|l| l.ends_with(" created")), "{out}");
-        assert!(!out.lines().any(|l| l.ends_with(" unchanged")), "{out}");
-    }
-    let first = begin.elapsed();
-
-    // 2. Re-apply: every object unchanged.
-    let begin = Instant::now();
-    for (release, chart, extra) in charts {
-        let mut args = vec!["apply", release, chart];
-        args.extend_from_slice(extra);
-        let (ok, out, err) = run(cluster, &args);
-        assert!(ok, "re-apply {release}: {out}\n{err}");
-        assert!(out.contains("\n0 created, 0 configured, "), "{out}");
-        assert!(
-            out.lines()
-                .filter(|l| !l.contains(", "))
-                .all(|l| l.ends_with(" unchanged")),
-            "{out}"
-        );
-    }
-    let second = begin.elapsed();
-    eprintln!(
-        "TIMING four seed charts, cold processes: first apply {first:.2?}, re-apply {second:.2?}"
-    );
-    assert!(
-        first.as_secs_f64() < 2.0 * 4.0,
-        "first apply took {first:?}"
-    );
-
-    // 3. replicaCount 1 -> 2: only the Deployment changes.
-    let ctx = ClusterContext::connect(&client).await.expect("connect");
-    let vals = ValueOptions {
-        set: vec!["replicaCount=2".into()],
-        ..ValueOptions::default()
-    };
-    let rendered = render_seed("homefonta", "home-fonta", "home-fonta", vals);
-    let report = apply::apply(
-        &ctx,
-        "home-fonta",
-        "home-fonta",
-        &rendered,
-        &ApplyOptions::default(),
-    )
-    .await
-    .expect("apply replicas 2");
-    let changed: Vec<_> = actions(&report)
-        .into_iter()
-        .filter(|(_, a)| *a != Action::Unchanged)
-        .collect();
-    assert_eq!(
-        changed,
-        vec![(
-            "Deployment.apps home-fonta/home-fonta-web".to_string(),
-            Action::Configured
-        )]
-    );
-
-    // 4. rudder diff shows the next replica change.
-    let (ok, out, err) = run(
-        cluster,
-        &[
-            "diff",
-            "home-fonta",
-            "charts/homefonta",
-            "-n",
-            "home-fonta",
-            "--set",
-            "replicaCount=3",
-        ],
-    );
-    assert!(ok, "{err}");
-    assert!(
-        out.contains("~ Deployment.apps home-fonta/home-fonta-web"),
-        "{out}"
-    );
-    assert!(out.contains("spec.replicas: 2 -> 3"), "{out}");
-    assert_eq!(
-        out.lines()
-            .filter(|l| l.starts_with(['~', '+', '-']))
-            .count(),
-        1,
-        "{out}"
-    );
-
-    // 5. Prune passbolt. Before: someone deletes and recreates the Ingress (same name and
-    // labels, new UID): it must survive; Endpoints and Service go, nothing else.
-    let ingresses: Api<Ingress> = Api::namespaced(client.clone(), "home-fonta");
-    let mut ing = ingresses.get("passbolt-ingress").await.expect("ingress");
-    ingresses
-        .delete("passbolt-ingress", &DeleteParams::default())
-        .await
-        .expect("delete ingress");
-    ing.metadata.uid = None;
-    ing.metadata.resource_version = None;
-    ing.metadata.managed_fields = None;
-    ing.metadata.creation_timestamp = None;
-    ingresses
-        .create(&PostParams::default(), &ing)
-        .await
-        .expect("recreate ingress");
-    let vals = ValueOptions {
-        value_files: vec![repo().join("tests/seed/values/external-services-no-passbolt.yaml")],
-        ..ValueOptions::default()
-    };
-    let rendered = render_seed("external-services", "external-services", "home-fonta", vals);
-    let opts = ApplyOptions {
-        prune: true,
-        ..ApplyOptions::default()
-    };
-    let report = apply::apply(&ctx, "external-services", "home-fonta", &rendered, &opts)
-        .await
-        .expect("prune passbolt");
-    let mut touched: Vec<_> = actions(&report)
-        .into_iter()
-        .filter(|(_, a)| *a != Action::Unchanged)
-        .collect();
-    touched.sort_by(|a, b| a.0.cmp(&b.0));
-    assert_eq!(touched.len(), 3, "{touched:?}");
-    assert_eq!(
-        touched[0],
-        (
-            "Endpoints home-fonta/passbolt-external".into(),
-            Action::Pruned
-        )
-    );
-    assert!(
-        matches!(&touched[1], (o, Action::PruneSkipped(why)) if o == "Ingress.networking.k8s.io home-fonta/passbolt-ingress" && why.contains("UID")),
-        "{touched:?}"
-    );
-    assert_eq!(
-        touched[2],
-        (
-            "Service home-fonta/passbolt-external".into(),
-            Action::Pruned
-        )
-    );
-    assert!(ingresses
-        .get_opt("passbolt-ingress")
-        .await
-        .expect("get")
-        .is_some());
-    let services: Api<Service> = Api::namespaced(client.clone(), "home-fonta");
-    assert!(services
-        .get_opt("passbolt-external")
-        .await
-        .expect("get")
-        .is_none());
-    assert!(services
-        .get_opt("plex-external")
-        .await
-        .expect("get")
-        .is_some());
-    let endpoints: Api<Endpoints> = Api::namespaced(client.clone(), "home-fonta");
-    assert!(endpoints
-        .get_opt("passbolt-external")
-        .await
-        .expect("get")
-        .is_none());
-
-    // 6. A hand-made Service of the same name, without our labels, is never touched.
-    let svc: Service = serde_json::from_value(json!({"metadata": {"name": "passbolt-external"},
-        "spec": {"ports": [{"port": 443}]}}))
-    .expect("svc");
-    services
-        .create(&PostParams::default(), &svc)
-        .await
-        .expect("hand-made service");
-    let report = apply::apply(&ctx, "external-services", "home-fonta", &rendered, &opts)
-        .await
-        .expect("prune again");
-    assert!(report.is_noop(), "{:?}", actions(&report));
-    assert!(services
-        .get_opt("passbolt-external")
-        .await
-        .expect("get")
-        .is_some());
-
-    // Apply the original values again: the hand-made Service is not taken over.
-    let rendered = render_seed(
-        "external-services",
-        "external-services",
-        "home-fonta",
-        ValueOptions::default(),
-    );
-    match apply::apply(
-        &ctx,
-        "external-services",
-        "home-fonta",
-        &rendered,
-        &ApplyOptions::default(),
-    )
-    .await
-    {
-        Err(ApplyError::NotOwned { object, .. }) => {
-            assert_eq!(object.to_string(), "Service home-fonta/passbolt-external")
-        }
-        other => panic!("expected NotOwned, got {other:?}"),
-    }
 }
 
 fn manifest(doc: serde_json::Value) -> Manifest {
@@ -787,4 +523,67 @@ async fn lookup_and_capabilities_from_the_live_cluster() {
     assert!(ok, "{err}");
     assert!(out.contains("data.token: \"abc\" -> \"none\""), "{out}");
     assert!(out.contains("data.sealed: \"true\" -> \"false\""), "{out}");
+}
+
+/// Helm hooks: pre-install before the members, post-install after; hook-succeeded deletes
+/// the hook once it ran; hooks are not inventory members; test hooks are skipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hooks_run_around_the_members_and_honour_delete_policies() {
+    let cluster = TestCluster::shared();
+    let client = cluster.client().await;
+    let ns = cluster.namespace("apply-hooks").await;
+    let ctx = ClusterContext::connect(&client).await.expect("connect");
+    let hook = |doc: serde_json::Value, events: &[&str], policies: &[&str]| {
+        let mut m = manifest(doc);
+        m.events = events.iter().map(|e| e.to_string()).collect();
+        m.delete_policies = policies.iter().map(|p| p.to_string()).collect();
+        m
+    };
+    let mut set = rendered(vec![cm("member", "1")]);
+    set.hooks = vec![
+        hook(
+            cm("pre", "1"),
+            &["pre-install", "pre-upgrade"],
+            &["hook-succeeded"],
+        ),
+        hook(cm("post", "1"), &["post-install"], &[]),
+        hook(cm("test", "1"), &["test"], &[]),
+    ];
+    let report = apply::apply(&ctx, "h", &ns, &set, &ApplyOptions::default())
+        .await
+        .expect("apply with hooks");
+    let seen: Vec<_> = report
+        .results
+        .iter()
+        .map(|r| (r.object.name.as_str(), r.action.clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("pre", Action::HookRan),
+            ("member", Action::Created),
+            ("post", Action::HookRan)
+        ]
+    );
+    let cms: Api<ConfigMap> = Api::namespaced(client.clone(), &ns);
+    assert!(
+        cms.get_opt("pre").await.expect("get").is_none(),
+        "hook-succeeded deletes it"
+    );
+    assert!(cms.get_opt("post").await.expect("get").is_some());
+    assert!(
+        cms.get_opt("test").await.expect("get").is_none(),
+        "test hooks never run"
+    );
+    let inv = apply::inventory::read(&ctx, "h", &ns)
+        .await
+        .expect("inventory");
+    let names: Vec<_> = inv.members.iter().map(|m| m.obj.name.as_str()).collect();
+    assert_eq!(names, vec!["member"]);
+    // Re-apply: before-hook-creation (the default) replaces the post hook.
+    let uid = cms.get("post").await.expect("post").metadata.uid;
+    apply::apply(&ctx, "h", &ns, &set, &ApplyOptions::default())
+        .await
+        .expect("re-apply");
+    assert_ne!(cms.get("post").await.expect("post").metadata.uid, uid);
 }
