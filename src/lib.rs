@@ -6,6 +6,7 @@
 //! go-yaml compatible load and emit, `chart` the chart loader, `render` the `helm template`
 //! pipeline, and `cli` the command line.
 
+pub mod apply;
 pub mod chart;
 pub mod cli;
 pub mod funcs;

@@ -1,6 +1,7 @@
 //! The command line: `rudder template` (a drop-in for `helm template`) and the commands that
 //! follow it. `main.rs` only calls [`main`].
 
+pub mod apply;
 pub mod template;
 pub mod validate;
 
@@ -20,6 +21,12 @@ enum Command {
     Template(template::TemplateArgs),
     /// Render a chart and validate every object offline against Kubernetes and CRD schemas.
     Validate(validate::ValidateArgs),
+    /// Render a chart and server-side apply it (optionally pruning what is no longer rendered).
+    Apply(apply::ApplyArgs),
+    /// Show what `apply` would change, field by field (Secret values masked).
+    Diff(apply::DiffArgs),
+    /// Delete everything a release applied (the whole ApplySet).
+    Delete(apply::DeleteArgs),
     /// Print the version.
     Version,
 }
@@ -37,6 +44,9 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Template(args) => template::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Apply(args) => apply::run_apply(args),
+        Command::Diff(args) => apply::run_diff(args),
+        Command::Delete(args) => apply::run_delete(args),
         Command::Version => {
             println!(
                 "rudder {} (helm template parity: v3.17.3)",
