@@ -2,6 +2,7 @@
 //! follow it. `main.rs` only calls [`main`].
 
 pub mod apply;
+pub mod show;
 pub mod template;
 pub mod validate;
 
@@ -27,6 +28,12 @@ enum Command {
     Diff(apply::DiffArgs),
     /// Delete everything a release applied (the whole ApplySet).
     Delete(apply::DeleteArgs),
+    /// Show information about a chart.
+    #[command(subcommand)]
+    Show(show::ShowCommand),
+    /// Manage a chart's dependencies (offline: list only).
+    #[command(subcommand, alias = "dep")]
+    Dependency(show::DependencyCommand),
     /// Print the version.
     Version,
 }
@@ -47,6 +54,8 @@ pub fn main() -> i32 {
         Command::Apply(args) => apply::run_apply(args),
         Command::Diff(args) => apply::run_diff(args),
         Command::Delete(args) => apply::run_delete(args),
+        Command::Show(cmd) => show::run_show(cmd),
+        Command::Dependency(cmd) => show::run_dependency(cmd),
         Command::Version => {
             println!(
                 "rudder {} (helm template parity: v3.17.3)",
