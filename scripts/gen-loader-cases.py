@@ -406,6 +406,64 @@ tpl('template_tpl_values', 'a: {{ tpl .Values.t . }}\n', 't: "{{ .Release.Name }
 tpl('template_lookup_empty', 'a: {{ lookup "v1" "Pod" "ns" "p" | toJson }}\n')
 tpl('template_dns_disabled', 'a: {{ getHostByName "localhost" | quote }}\n')
 
+# ---------------------------------------------------------------- more edge cases
+case('chart_path_repo_ref', {}, argv=['template', 'rel', 'a/b'])
+case('chart_path_abs_missing', {}, argv=['template', 'rel', '/nonexistent/chart'])
+case('order_values_error_before_chart_error', {'templates/t.yaml': 'a: 1\n',
+                                                'Chart.yaml': 'apiVersion: v2\nversion: 0.1.0\n'},
+     ['-f', 'nope.yaml'])
+case('order_set_error_before_chart_error', {'templates/t.yaml': 'a: 1\n',
+                                             'Chart.yaml': 'apiVersion: v2\nversion: 0.1.0\n'},
+     ['--set', 'a[x]=1'])
+case('order_name_error_vs_template_error', {'templates/t.yaml': '{{ fail "x" }}\n'},
+     argv=['template', 'BAD', 'chart'])
+dump('values_int_keys', '1: a\n2.5: b\nnull: c\n')
+dump('set_yaml11_key_stays', None, ['--set', 'on=1,yes=y'])
+dump('set_numeric_key', 'a:\n  "1": x\n', ['--set', 'a.1=y'])
+tpl('values_toyaml_order', '{{ toYaml .Values }}\n', 'z: 1\na:\n  y: [1, {b: 2}]\n  c: "x"\nm: {}\n')
+tpl('values_kind_of', 'a: {{ kindOf .Values.a }}\nb: {{ kindOf .Values.b }}\nc: {{ kindOf .Values.c }}\n'
+    'd: {{ kindOf .Values.d }}\n', 'a: 1\nb: 1.5\nc: 1e3\n', args=['--set', 'd=7'])
+tpl('set_kind_of', 'a: {{ kindOf .Values.a }}\nb: {{ kindOf .Values.b }}\nc: {{ kindOf .Values.c }}\n'
+    'd: {{ kindOf .Values.d }}\n', args=['--set', 'a=1,b=1.5,c=true', '--set-json', 'd=1'])
+parent('sub_condition_alias', 'one:\n  enabled: false\ntwo:\n  enabled: true\n',
+       chart_extra='dependencies:\n- name: sub\n  version: 0.1.0\n  alias: one\n  condition: one.enabled\n'
+                   '- name: sub\n  version: 0.1.0\n  alias: two\n  condition: two.enabled\n')
+parent('sub_is_root', '', parent_tpl=False, sub=dict(SUB, **{
+    'charts/sub/templates/s.yaml': 'sub: {{ .Chart.IsRoot }}\n'}),
+       extra={'templates/p.yaml': 'p: {{ .Chart.IsRoot }}\n'})
+parent('sub_files_scoped', '', parent_tpl=False, sub=dict(SUB, **{
+    'charts/sub/f.txt': 'subfile\n',
+    'charts/sub/templates/s.yaml': 'sub: {{ .Files.Get "f.txt" | quote }}\nparent: {{ .Files.Get "p.txt" | quote }}\n'}),
+       extra={'p.txt': 'parentfile\n', 'templates/p.yaml': 'p: {{ .Files.Get "p.txt" | quote }}\n'
+              's: {{ .Files.Get "charts/sub/f.txt" | quote }}\n'})
+parent('sub_order_by_kind', '', parent_tpl=False, sub={
+    'charts/sub/Chart.yaml': chart_yaml('sub'),
+    'charts/sub/templates/s.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: sub\n---\n'
+                                   'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: subcm\n'},
+       extra={'templates/p.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pcm\n---\n'
+              'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: pd\n'})
+parent('sub_hooks', '', parent_tpl=False, sub={
+    'charts/sub/Chart.yaml': chart_yaml('sub'),
+    'charts/sub/templates/h.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: subhook\n  annotations:\n'
+                                   '    helm.sh/hook: post-install\n'},
+       extra={'templates/p.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: pcm\n'})
+parent('sub_import_values_nested_exports', '', chart_extra=DEP + '  import-values:\n  - data\n  - child: other\n    parent: o\n',
+       sub=dict(SUB, **{'charts/sub/values.yaml': 'exports:\n  data:\n    k1: v1\nother:\n  k2: v2\n'}))
+parent('sub_import_values_missing_child', '', chart_extra=DEP + '  import-values:\n  - child: nope\n    parent: dest\n')
+case('sub_global_from_f', dict(SUB, **{'templates/p.yaml': 'p: {{ toJson .Values }}\n'}), ['-f', 'g.yaml'],
+     side={'g.yaml': 'global:\n  fromfile: 1\nsub:\n  global:\n    local: 2\n'})
+case('hooks_crd_install_dropped', {'templates/c.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n'
+                                   '  annotations:\n    helm.sh/hook: crd-install\n',
+                                   'templates/p.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: p\n'})
+case('hooks_weights_and_delete', {'templates/h.yaml': ''.join(
+    f'---\napiVersion: v1\nkind: Job\nmetadata:\n  name: j{w}\n  annotations:\n    helm.sh/hook: pre-upgrade\n'
+    f'    helm.sh/hook-weight: "{w}"\n    helm.sh/hook-delete-policy: before-hook-creation\n' for w in (3, -1, 0))})
+case('templates_subdir', {'templates/sub/dir/x.yaml': 'n: {{ .Template.Name }}\n', 'templates/a.yaml': 'a: 1\n'})
+case('order_lowercase_kind', {'templates/a.yaml': 'apiVersion: v1\nkind: configmap\nmetadata:\n  name: l\n---\n'
+                              'apiVersion: v1\nkind: List\nmetadata:\n  name: li\n---\n'
+                              'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: u\n'})
+tpl('tpl_define_in_values', 'a: {{ tpl .Values.t . }}\n', 't: \'{{ define "vv" }}vv{{ end }}{{ include "vv" . }}\'\n')
+
 
 def main():
     os.makedirs(CASES, exist_ok=True)

@@ -102,7 +102,11 @@ fn check(dir: &Path) -> Result<(), String> {
     if want_rc == 0 {
         let want = read("expected.out")?;
         if got.rc != 0 {
-            return Err(format!("rc {} (want 0): {}", got.rc, error_line(&got.stderr)));
+            return Err(format!(
+                "rc {} (want 0): {}",
+                got.rc,
+                error_line(&got.stderr)
+            ));
         }
         if got.stdout != want {
             return Err(first_diff(&want, &got.stdout));

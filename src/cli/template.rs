@@ -136,10 +136,7 @@ pub fn run(a: TemplateArgs) -> Result<(), String> {
         Some(t) => render_name_template(t)?,
         None => name,
     };
-    let chart = load::load(std::path::Path::new(&chart_path))?;
-    if chart.metadata.deprecated {
-        eprintln!("WARNING: This chart is deprecated");
-    }
+    locate_chart(&chart_path)?;
     let values = ValueOptions {
         value_files: a.values.clone(),
         set: a.set.clone(),
@@ -149,6 +146,11 @@ pub fn run(a: TemplateArgs) -> Result<(), String> {
         set_literal: a.set_literal.clone(),
     }
     .merge()?;
+    // Helm merges the values (reading -f and --set-file files) before it loads the chart.
+    let chart = load::load(std::path::Path::new(&chart_path))?;
+    if chart.metadata.deprecated {
+        eprintln!("WARNING: This chart is deprecated");
+    }
     let opts = RenderOptions {
         release_name: name.clone(),
         namespace: a.namespace.clone(),
@@ -179,6 +181,23 @@ pub fn run(a: TemplateArgs) -> Result<(), String> {
         .write_all(text.as_bytes())
         .map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// Helm's `LocateChart` for a path that does not exist locally: a name that is neither absolute
+/// nor starts with `.` is taken as a repository reference, which fails without repositories.
+fn locate_chart(chart_path: &str) -> Result<(), String> {
+    let path = std::path::Path::new(chart_path);
+    if path.exists() || path.is_absolute() || chart_path.starts_with('.') {
+        // Existing paths load; missing local paths get the loader's `path "…" not found`.
+        return Ok(());
+    }
+    match chart_path.split_once('/') {
+        None => Err(format!(
+            "non-absolute URLs should be in form of repo_name/path_to_chart, got: {chart_path}"
+        )),
+        Some((repo, _)) if !chart_path.contains("://") => Err(format!("repo {repo} not found")),
+        Some(_) => Ok(()),
+    }
 }
 
 /// `--name-template`: a template rendered with no data.
