@@ -10,7 +10,9 @@ only writes the inputs (it removes and rewrites `chart/` and `args`, keeping rec
 To add a case, add a `case(...)` call below and run both scripts.
 """
 import os
+import io
 import shutil
+import tarfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = os.path.join(ROOT, 'tests', 'loader', 'cases')
@@ -464,6 +466,62 @@ case('order_lowercase_kind', {'templates/a.yaml': 'apiVersion: v1\nkind: configm
                               'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: u\n'})
 tpl('tpl_define_in_values', 'a: {{ tpl .Values.t . }}\n', 't: \'{{ define "vv" }}vv{{ end }}{{ include "vv" . }}\'\n')
 
+# ---------------------------------------------------------------- batch 3: archives, odd inputs
+SUBTGZ = {'sub/Chart.yaml': chart_yaml('sub'), 'sub/values.yaml': 'x: fromtgz\n',
+          'sub/templates/s.yaml': 'sub: {{ toJson .Values }}\n'}
+case('tgz_subchart', {'charts/sub-0.1.0.tgz': SUBTGZ, 'templates/p.yaml': 'p: 1\n', 'values.yaml': 'sub:\n  y: 1\n'})
+case('tgz_subchart_condition', {'charts/sub-0.1.0.tgz': SUBTGZ, 'templates/p.yaml': 'p: 1\n',
+                                'Chart.yaml': chart_yaml(extra=DEP + '  condition: sub.on\n'),
+                                'values.yaml': 'sub:\n  on: false\n'})
+case('tgz_chart_root', {}, argv=['template', 'rel', 'c-0.1.0.tgz'], chart=False,
+     side={'c-0.1.0.tgz': {'c/Chart.yaml': CHART, 'c/values.yaml': 'a: 1\n', 'c/templates/t.yaml': 'v: {{ toJson .Values }}\n'}})
+case('tgz_not_gzip', {}, argv=['template', 'rel', 'bad.tgz'], chart=False, side={'bad.tgz': 'not gzip\n'})
+dump('set_map_then_index', 'a:\n  b: 1\n', ['--set', 'a[0]=x'])
+dump('set_scalar_then_nested', None, ['--set', 'a=1', '--set', 'a.b=2'])
+dump('set_string_over_set_type_order', None, ['--set-string', 'a.b=1', '--set', 'a=x'])
+dump('set_literal_equals_in_value', None, ['--set-literal', 'a=b=c'])
+dump('set_value_with_brackets', None, ['--set', 'a=x[0]y'])
+dump('set_json_index', None, ['--set-json', 'a[1]={"b":2}'])
+dump('set_file_yaml_content', None, ['--set-file', 'cfg=c.yaml'], side={'c.yaml': 'k: v\nlist:\n- 1\n'})
+parent('sub_parent_value_null', 'sub: null\n')
+parent('sub_parent_value_string', 'sub: notamap\n')
+parent('sub_global_not_map', 'global: 3\n')
+parent('sub_tags_nonbool', 'tags:\n  front: "no"\n', chart_extra=DEP + '  tags: [front]\n')
+parent('sub_skip_tests', '', args=['--skip-tests'], parent_tpl=False, sub=dict(SUB, **{
+    'charts/sub/templates/t.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n  annotations:\n    helm.sh/hook: test\n'}))
+tpl('caps_api_versions_list', 'n: {{ len .Capabilities.APIVersions }}\nfirst: {{ index .Capabilities.APIVersions 0 }}\n')
+tpl('release_revision_upgrade', REL, args=['--is-upgrade', '--namespace', 'x'])
+case('show_only_notes', {'templates/NOTES.txt': 'hi\n', 'templates/a.yaml': 'a: 1\n'}, ['--show-only', 'templates/NOTES.txt'])
+case('show_only_empty_output', {'templates/e.yaml': '{{ if false }}x: 1{{ end }}\n', 'templates/a.yaml': 'a: 1\n'},
+     ['--show-only', 'templates/e.yaml'])
+case('show_only_hook_no_hooks', HOOKS, ['--show-only', 'templates/pre.yaml', '--no-hooks'])
+case('chart_v1_with_dependencies_field', {'templates/t.yaml': 'a: 1\n',
+                                          'Chart.yaml': 'apiVersion: v1\nname: c\nversion: 0.1.0\n' + DEP})
+case('chart_apiversion_v3', {'templates/t.yaml': 'a: 1\n', 'Chart.yaml': 'apiVersion: v3\nname: c\nversion: 0.1.0\n'})
+case('chart_yaml_invalid', {'templates/t.yaml': 'a: 1\n', 'Chart.yaml': 'apiVersion: v2\nname: [\n'})
+case('chart_no_templates', {'values.yaml': 'a: 1\n'})
+case('chart_crlf_and_bom', {'Chart.yaml': '\ufeffapiVersion: v2\r\nname: c\r\nversion: 0.1.0\r\n',
+                            'values.yaml': '\ufeffa: 1\r\nb: two\r\n', 'templates/t.yaml': 'v: {{ toJson .Values }}\r\n'})
+dump('values_multi_document', 'a: 1\n---\nb: 2\n')
+tpl('helmignore_chart_yaml', 'a: 1\n', extra={'.helmignore': 'Chart.yaml\n'})
+tpl('helmignore_values_yaml', 'v: {{ toJson .Values }}\n', 'a: 1\n', extra={'.helmignore': 'values.yaml\n'})
+case('order_duplicate_resources', {'templates/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n'
+                                   '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n'})
+
+
+def write_tgz(path, files):
+    """A gzipped tar of `files` with fixed metadata, so regenerating changes nothing."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode='w', format=tarfile.USTAR_FORMAT) as tar:
+        for name, text in sorted(files.items()):
+            data = text.encode('utf-8')
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(data), 0, 0o644
+            tar.addfile(info, io.BytesIO(data))
+    import gzip
+    with open(path, 'wb') as f:
+        f.write(gzip.compress(buf.getvalue(), mtime=0))
+
 
 def main():
     os.makedirs(CASES, exist_ok=True)
@@ -475,6 +533,9 @@ def main():
         for rel, text in list(files.items()) + [('../' + k, v) for k, v in side.items()]:
             p = os.path.normpath(os.path.join(d, 'chart', rel))
             os.makedirs(os.path.dirname(p), exist_ok=True)
+            if isinstance(text, dict):  # a packaged chart: archive path -> text
+                write_tgz(p, text)
+                continue
             with open(p, 'w', encoding='utf-8', newline='') as f:
                 f.write(text)
         with open(os.path.join(d, 'args'), 'w', encoding='utf-8') as f:

@@ -6,7 +6,8 @@ usage: scripts/record-loader.py [--check] [CASE...]
 For every tests/loader/cases/<name>/ (or only the named ones) runs helm v3.17.3 with the arguments
 in `args` (one per line), cwd = the case directory, in a clean environment (no helm home, no
 cluster), and writes `expected.out` (stdout), `expected.rc` (exit status) and, when the status is
-not 0, `expected.err` (the first stderr line starting with `Error: `). With --check nothing is
+not 0, `expected.err` (the first stderr line starting with `Error: `). The case directory's absolute path is
+recorded as `$CASEDIR`. With --check nothing is
 written; the exit status says whether the recorded files are up to date.
 """
 import os
@@ -19,14 +20,17 @@ from helm_oracle import HELM, helm_env, update_file  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = os.path.join(ROOT, 'tests', 'loader', 'cases')
+# Stands for the case directory's absolute path in recorded output (tests/loader_conformance.rs).
+CASEDIR = '$CASEDIR'
 
 
 def record(d, env, check):
     with open(os.path.join(d, 'args'), encoding='utf-8') as f:
         argv = f.read().splitlines()
     p = subprocess.run([HELM] + argv, cwd=d, env=env, capture_output=True, timeout=60)
-    out = p.stdout.decode('utf-8')
-    err = p.stderr.decode('utf-8', 'replace')
+    # Helm quotes absolute paths in some errors: keep the recording independent of the checkout.
+    out = p.stdout.decode('utf-8').replace(os.path.abspath(d), CASEDIR)
+    err = p.stderr.decode('utf-8', 'replace').replace(os.path.abspath(d), CASEDIR)
     stale = update_file(os.path.join(d, 'expected.out'), out, check)
     stale |= update_file(os.path.join(d, 'expected.rc'), f'{p.returncode}\n', check)
     errpath = os.path.join(d, 'expected.err')

@@ -13,7 +13,11 @@ use std::time::Duration;
 
 /// Cases rudder does not match yet, each with the reason. They are still run: a gap that starts
 /// passing is reported so that it can be taken off this list.
-const KNOWN_GAPS: &[(&str, &str)] = &[];
+const KNOWN_GAPS: &[(&str, &str)] = &[(
+    "caps_api_versions_list",
+    "`index .Capabilities.APIVersions 0`: Go indexes the VersionSet string slice; rudder's `index` \
+     (src/template/builtins.rs) rejects Object values even when their kind is slice",
+)];
 
 /// How long one `rudder template` run may take before it is killed and counted as a failure.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -98,7 +102,12 @@ fn check(dir: &Path) -> Result<(), String> {
         .trim()
         .parse()
         .map_err(|e| format!("expected.rc: {e}"))?;
-    let got = run(dir, &args)?;
+    let mut got = run(dir, &args)?;
+    // The recordings say `$CASEDIR` where helm printed the case directory's absolute path.
+    let abs = std::path::absolute(dir).map_err(|e| e.to_string())?;
+    let abs = abs.to_string_lossy();
+    got.stdout = got.stdout.replace(&*abs, "$CASEDIR");
+    got.stderr = got.stderr.replace(&*abs, "$CASEDIR");
     if want_rc == 0 {
         let want = read("expected.out")?;
         if got.rc != 0 {

@@ -147,7 +147,9 @@ pub fn run(a: TemplateArgs) -> Result<(), String> {
     }
     .merge()?;
     // Helm merges the values (reading -f and --set-file files) before it loads the chart.
-    let chart = load::load(std::path::Path::new(&chart_path))?;
+    // Helm resolves the chart to an absolute path, which its archive errors quote.
+    let chart_abs = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
+    let chart = load::load(&chart_abs)?;
     if chart.metadata.deprecated {
         eprintln!("WARNING: This chart is deprecated");
     }
@@ -187,9 +189,12 @@ pub fn run(a: TemplateArgs) -> Result<(), String> {
 /// nor starts with `.` is taken as a repository reference, which fails without repositories.
 fn locate_chart(chart_path: &str) -> Result<(), String> {
     let path = std::path::Path::new(chart_path);
-    if path.exists() || path.is_absolute() || chart_path.starts_with('.') {
-        // Existing paths load; missing local paths get the loader's `path "…" not found`.
+    if path.exists() {
         return Ok(());
+    }
+    if path.is_absolute() || chart_path.starts_with('.') {
+        // Quotes the path as given (the loader only ever sees the absolute one).
+        return Err(format!("path {chart_path:?} not found"));
     }
     match chart_path.split_once('/') {
         None => Err(format!(
