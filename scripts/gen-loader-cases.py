@@ -508,6 +508,57 @@ tpl('helmignore_values_yaml', 'v: {{ toJson .Values }}\n', 'a: 1\n', extra={'.he
 case('order_duplicate_resources', {'templates/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n'
                                    '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: same\n'})
 
+# ---------------------------------------------------------------- batch 4: deeper corners
+KIND4 = 'a: {{ kindOf .Values.a }} {{ .Values.a }}\n'
+for n, v in [('zero_float', '0.0'), ('one_float', '1.0'), ('lead_zero_float', '01.5'), ('neg_zero', '-0'),
+             ('plus', '+5'), ('huge_exp', '1e400'), ('inf', 'Inf'), ('dot5', '.5'), ('int64_min', '-9223372036854775808'),
+             ('uint64', '18446744073709551615'), ('octal_like', '0o17'), ('upper_true', 'TRUE'), ('yes', 'yes')]:
+    tpl(f'set_number_{n}', KIND4, args=['--set', f'a={v}'])
+dump('set_index_twice', None, ['--set', 'a[0]=1,a[0]=2'])
+dump('set_list_then_index', None, ['--set', 'a={1,2},a[3]=4'])
+dump('set_escaped_dot_nested', None, ['--set', r'a.b\.c.d=1'])
+dump('set_trailing_backslash', None, ['--set', 'a=x\\'])
+dump('set_string_index', None, ['--set-string', 'a[1]=x'])
+dump('set_json_over_values_map', 'a:\n  b: 1\n  c: 2\n', ['--set-json', 'a={"b":9}'])
+dump('set_literal_over_set', None, ['--set', 'a=1', '--set-literal', 'a=2,3'])
+parent('sub_nested_condition', 'sub:\n  deep:\n    enabled: false\n',
+       sub=dict(SUB, **{'charts/sub/Chart.yaml': chart_yaml('sub', 'dependencies:\n- name: deep\n  version: 0.1.0\n'
+                                                            '  condition: deep.enabled\n'),
+                        'charts/sub/charts/deep/Chart.yaml': chart_yaml('deep'),
+                        'charts/sub/charts/deep/templates/d.yaml': 'deep: 1\n'}))
+parent('sub_nested_alias', '', sub=dict(SUB, **{
+    'charts/sub/Chart.yaml': chart_yaml('sub', 'dependencies:\n- name: deep\n  version: 0.1.0\n  alias: inner\n'),
+    'charts/sub/charts/deep/Chart.yaml': chart_yaml('deep'),
+    'charts/sub/charts/deep/values.yaml': 'd: 1\n',
+    'charts/sub/charts/deep/templates/d.yaml': 'deep: {{ .Chart.Name }} {{ toJson .Values }}\n'}))
+parent('sub_global_set_in_sub', '', args=['--set', 'sub.global.x=1'])
+parent('sub_dep_version_mismatch', '', chart_extra='dependencies:\n- name: sub\n  version: 9.9.9\n'
+                                                  '  repository: file://../elsewhere\n')
+parent('sub_import_values_into_root', '', chart_extra=DEP + '  import-values:\n  - child: deep\n    parent: .\n',
+       sub=dict(SUB, **{'charts/sub/values.yaml': 'deep:\n  rootkey: 1\n'}))
+parent('sub_library_values', '', parent_tpl=True, sub={
+    'charts/lib/Chart.yaml': chart_yaml('lib', 'type: library\n'),
+    'charts/lib/values.yaml': 'libval: 1\nglobal:\n  libg: 1\n'})
+tpl('files_glob_braces', 'l:\n{{ range $p, $_ := .Files.Glob "files/{a,c}.*" }}- {{ $p }}\n{{ end }}', extra=FILES_EXTRA)
+tpl('files_glob_root_star', 'l:\n{{ range $p, $_ := .Files.Glob "*.txt" }}- {{ $p }}\n{{ end }}', extra=FILES_EXTRA)
+tpl('files_lines_crlf_no_final_newline', 'l:\n{{ range .Files.Lines "f.txt" }}- {{ . | quote }}\n{{ end }}',
+    extra={'f.txt': 'a\r\nb\r\nc'})
+tpl('files_asconfig_nested', 'data:\n{{ (.Files.Glob "files/**").AsConfig | indent 2 }}\n',
+    extra=dict(FILES_EXTRA, **{'files/sub/d.txt': 'd\n'}))
+tpl('files_get_binary', 'b: {{ .Files.Get "b.bin" | b64enc }}\n', extra={'b.bin': '\x00\x01\xff'})
+case('hooks_mixed_file', {'templates/m.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n---\n'
+                          'apiVersion: v1\nkind: Pod\nmetadata:\n  name: hook\n  annotations:\n    helm.sh/hook: pre-install\n'})
+case('crds_multi_doc_nested', {'crds/a.yaml': 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n'
+                               'metadata:\n  name: a.x.io\n---\napiVersion: apiextensions.k8s.io/v1\n'
+                               'kind: CustomResourceDefinition\nmetadata:\n  name: b.x.io\n',
+                               'crds/sub/c.yaml': 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n'
+                               'metadata:\n  name: c.x.io\n', 'crds/d.json': '{"kind": "CustomResourceDefinition"}\n'},
+     ['--include-crds'])
+case('args_three', {'templates/t.yaml': 'a: 1\n'}, argv=['template', 'rel', 'chart', 'extra'])
+tpl('caps_kube_version_two_parts', CAPS, args=['--kube-version', '1.20'])
+tpl('caps_kube_version_build', CAPS, args=['--kube-version', 'v1.28.3+k3s1'])
+tpl('values_inf_tojson', 'a: {{ toJson .Values.a }}\nb: {{ .Values.a }}\n', 'a: .inf\n')
+
 
 def write_tgz(path, files):
     """A gzipped tar of `files` with fixed metadata, so regenerating changes nothing."""

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 /// Flags of `helm template` (every flag helm accepts is accepted; cluster-only ones are ignored).
 #[derive(Args, Debug, Default)]
 pub struct TemplateArgs {
-    /// `[NAME] CHART`.
-    #[arg(num_args = 1..=2, required = true)]
+    /// `[NAME] CHART` (more are rejected in [`run`] with helm's wording).
+    #[arg(num_args = 1.., required = true)]
     args: Vec<String>,
     /// Specify values in a YAML file (can specify multiple).
     #[arg(short = 'f', long = "values", value_delimiter = ',')]
@@ -130,7 +130,13 @@ pub fn run(a: TemplateArgs) -> Result<(), String> {
     let (name, chart_path) = match a.args.as_slice() {
         [chart] => ("release-name".to_string(), chart.clone()),
         [name, chart] => (name.clone(), chart.clone()),
-        _ => return Err("expected at most two arguments".into()),
+        [_, _, rest @ ..] => {
+            return Err(format!(
+                "expected at most two arguments, unexpected arguments: {}",
+                rest.join(", ")
+            ))
+        }
+        [] => return Err("requires at least 1 argument".into()),
     };
     let name = match &a.name_template {
         Some(t) => render_name_template(t)?,
@@ -237,4 +243,35 @@ fn post_render(cmd: &str, args: &[String], input: &str) -> Result<String, String
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[cfg(test)]
+mod locate_tests {
+    use super::locate_chart;
+
+    #[test]
+    fn missing_paths_get_helms_locate_errors() {
+        assert_eq!(
+            locate_chart("no-such-chart-xyz").unwrap_err(),
+            "non-absolute URLs should be in form of repo_name/path_to_chart, got: no-such-chart-xyz"
+        );
+        assert_eq!(
+            locate_chart("myrepo/thing").unwrap_err(),
+            "repo myrepo not found"
+        );
+        assert_eq!(
+            locate_chart("./no-such-dir").unwrap_err(),
+            "path \"./no-such-dir\" not found"
+        );
+        assert_eq!(
+            locate_chart("/no/such/abs").unwrap_err(),
+            "path \"/no/such/abs\" not found"
+        );
+    }
+
+    #[test]
+    fn existing_paths_and_urls_pass_through() {
+        assert!(locate_chart(env!("CARGO_MANIFEST_DIR")).is_ok());
+        assert!(locate_chart("https://example.invalid/c.tgz").is_ok());
+    }
 }
