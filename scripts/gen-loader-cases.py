@@ -559,6 +559,39 @@ tpl('caps_kube_version_two_parts', CAPS, args=['--kube-version', '1.20'])
 tpl('caps_kube_version_build', CAPS, args=['--kube-version', 'v1.28.3+k3s1'])
 tpl('values_inf_tojson', 'a: {{ toJson .Values.a }}\nb: {{ .Values.a }}\n', 'a: .inf\n')
 
+# ---------------------------------------------------------------- batch 5: whole built-in objects
+FULLCHART = chart_yaml(extra='appVersion: "1.0"\ndescription: d\nicon: https://i\nkeywords: [k]\n'
+                       'annotations:\n  b: "2"\n  a: "1"\n')
+for n, expr in [('chart_tojson', 'toJson .Chart'), ('chart_print', '.Chart'), ('release_tojson', 'toJson .Release'),
+                ('release_print', '.Release'), ('kubeversion_tojson', 'toJson .Capabilities.KubeVersion'),
+                ('kubeversion_print', 'printf "%v" .Capabilities.KubeVersion'),
+                ('helmversion_tojson', 'toJson .Capabilities.HelmVersion'), ('template_tojson', 'toJson .Template'),
+                ('files_print', '.Files'), ('files_tojson', 'toJson .Files'), ('values_print', '.Values'),
+                ('chart_deps_print', '.Chart.Dependencies'), ('typeof_objects',
+                 'list (typeOf .Chart) (typeOf .Release) (typeOf .Capabilities) (typeOf .Files) (typeOf .Values) (typeOf .Template)')]:
+    case(f'obj_{n}', {'templates/t.yaml': f'x: {{{{ {expr} | quote }}}}\n', 'Chart.yaml': FULLCHART,
+                      'values.yaml': 'b: 1\na: [1, x]\n', 'files/f.txt': 'hi\n'})
+parent('obj_subcharts_tojson', 'sub:\n  x: 1\n', parent_tpl=False,
+       extra={'templates/p.yaml': 'x: {{ toJson .Subcharts.sub.Values | quote }}\ny: {{ keys .Subcharts | toJson | quote }}\n'})
+parent('sub_import_chain', '', chart_extra=DEP + '  import-values:\n  - child: fromdeep\n    parent: top\n',
+       sub=dict(SUB, **{'charts/sub/Chart.yaml': chart_yaml('sub', 'dependencies:\n- name: deep\n  version: 0.1.0\n'
+                                                            '  import-values:\n  - child: d\n    parent: fromdeep\n'),
+                        'charts/sub/charts/deep/Chart.yaml': chart_yaml('deep'),
+                        'charts/sub/charts/deep/values.yaml': 'd:\n  v: deepvalue\n'}))
+# (`child: y` would be the YAML 1.1 bool true, which makes helm panic.)
+parent('sub_import_alias', 'al:\n  x: 1\n', chart_extra='dependencies:\n- name: sub\n  version: 0.1.0\n  alias: al\n'
+       '  import-values:\n  - child: yy\n    parent: fromal\n')
+parent('sub_global_nested_set', '', args=['--set', 'global.g=top'], sub=dict(SUB, **{
+    'charts/sub/charts/deep/Chart.yaml': chart_yaml('deep'),
+    'charts/sub/charts/deep/templates/d.yaml': 'deep: {{ toJson .Values.global }}\n'}))
+parent('sub_tags_nested', 'tags:\n  t: false\n', sub=dict(SUB, **{
+    'charts/sub/Chart.yaml': chart_yaml('sub', 'dependencies:\n- name: deep\n  version: 0.1.0\n  tags: [t]\n'),
+    'charts/sub/charts/deep/Chart.yaml': chart_yaml('deep'),
+    'charts/sub/charts/deep/templates/d.yaml': 'deep: 1\n'}))
+parent('sub_list_index_set', '', args=['--set', 'sub.l[1]=x'], sub=dict(SUB, **{
+    'charts/sub/values.yaml': 'l: [a, b, c]\n'}))
+case('chart_deprecated_warning', {'templates/t.yaml': 'a: 1\n', 'Chart.yaml': chart_yaml(extra='deprecated: true\n')})
+
 
 def write_tgz(path, files):
     """A gzipped tar of `files` with fixed metadata, so regenerating changes nothing."""
