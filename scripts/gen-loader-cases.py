@@ -592,6 +592,45 @@ parent('sub_list_index_set', '', args=['--set', 'sub.l[1]=x'], sub=dict(SUB, **{
     'charts/sub/values.yaml': 'l: [a, b, c]\n'}))
 case('chart_deprecated_warning', {'templates/t.yaml': 'a: 1\n', 'Chart.yaml': chart_yaml(extra='deprecated: true\n')})
 
+# ---------------------------------------------------------------- batch 6: chart layout corners
+GLOBALL = 'l:\n{{ range $p, $_ := .Files.Glob "**" }}- {{ $p }}\n{{ end }}'
+tpl('helmignore_patterns', GLOBALL, extra={'.helmignore': '/a.txt\n**/deep.txt\nd?.txt\nnodir\n',
+                                          'a.txt': '1', 'x/a.txt': '2', 'x/y/deep.txt': '3', 'd1.txt': '4',
+                                          'd10.txt': '5', 'nodir/f.txt': '6', 'keep.txt': '7'})
+tpl('helmignore_templates_glob', 'a: 1\n', extra={'.helmignore': 'templates/*.off\n',
+                                                  'templates/x.off': 'x: 1\n', 'templates/y.yaml': 'y: 1\n'})
+parent('helmignore_subchart_own', '', sub=dict(SUB, **{'charts/sub/.helmignore': 'templates/s.yaml\n'}))
+tpl('files_hidden', GLOBALL, extra={'.hidden': 'h', '.dir/f': 'f', 'vis.txt': 'v'})
+case('templates_underscore_dir', {'templates/_partials/x.yaml': 'x: 1\n', 'templates/a.yaml': 'a: 1\n'})
+case('values_yml_ignored', {'values.yml': 'a: 1\n', 'templates/v.yaml': 'v: {{ toJson .Values }}\n'})
+case('chart_lock_ignored', {'Chart.lock': 'garbage: [\n', 'templates/t.yaml': 'a: 1\n'})
+case('charts_dir_stray_file', {'charts/README.md': 'hello\n', 'templates/t.yaml': 'a: 1\n'})
+case('charts_dir_no_chart_yaml', {'charts/sub/values.yaml': 'a: 1\n', 'templates/t.yaml': 'a: 1\n'})
+case('charts_dir_name_differs', {'charts/dirname/Chart.yaml': chart_yaml('realname'),
+                                 'charts/dirname/templates/s.yaml': 'n: {{ .Chart.Name }} {{ .Template.Name }}\n',
+                                 'values.yaml': 'realname:\n  a: 1\ndirname:\n  b: 2\n',
+                                 'templates/t.yaml': 'v: {{ toJson .Values }}\n'})
+parent('set_on_alias', '', chart_extra='dependencies:\n- name: sub\n  version: 0.1.0\n  alias: al\n',
+       args=['--set', 'al.x=viaalias'])
+case('show_only_dot_slash', KINDS, ['--show-only', './templates/a.yaml'])
+case('order_comment_before_separator', {'templates/a.yaml': '# leading comment\n---\na: 1\n---\n# c\nb: 2\n'})
+case('hooks_bad_weight', {'templates/h.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: h\n  annotations:\n'
+                          '    helm.sh/hook: post-install\n    helm.sh/hook-weight: heavy\n'})
+case('hooks_space_separated', {'templates/h.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: h\n  annotations:\n'
+                               '    helm.sh/hook: "pre-install, post-upgrade"\n'})
+case('hooks_annotation_not_string', {'templates/h.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: h\n'
+                                     '  annotations:\n    helm.sh/hook: 5\n'})
+case('order_metadata_not_map', {'templates/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: 5\n'})
+case('order_kind_not_string', {'templates/a.yaml': 'apiVersion: v1\nkind: [x]\n'})
+
+case('order_scalar_fields_non_string', {'templates/a.yaml': 'apiVersion: 1\nkind: 5\nmetadata:\n  name: true\n---\n'
+                                        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 1.50\n'})
+case('hooks_weight_int', {'templates/h.yaml': ''.join(
+    f'---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p{w}\n  annotations:\n    helm.sh/hook: pre-install\n'
+    f'    helm.sh/hook-weight: {w}\n' for w in (3, -2, 1.5))})
+case('order_name_list', {'templates/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x]\n'})
+case('order_annotations_not_map', {'templates/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  annotations: 5\n'})
+
 
 def write_tgz(path, files):
     """A gzipped tar of `files` with fixed metadata, so regenerating changes nothing."""
@@ -609,6 +648,8 @@ def write_tgz(path, files):
 
 def main():
     os.makedirs(CASES, exist_ok=True)
+    for old in sorted(set(os.listdir(CASES)) - set(ALL)):  # cases no longer defined here
+        shutil.rmtree(os.path.join(CASES, old))
     for name, (files, side, argv) in sorted(ALL.items()):
         d = os.path.join(CASES, name)
         if os.path.isdir(os.path.join(d, 'chart')):
