@@ -631,6 +631,20 @@ case('hooks_weight_int', {'templates/h.yaml': ''.join(
 case('order_name_list', {'templates/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x]\n'})
 case('order_annotations_not_map', {'templates/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  annotations: 5\n'})
 
+# ---------------------------------------------------------------- batch 7: coalescing corners
+SUBMAP = dict(SUB, **{'charts/sub/values.yaml': 'x:\n  a: 1\n  b: 2\ns: str\nn: null\nl: [1, null]\n'})
+parent('coalesce_scalar_over_sub_map', 'sub:\n  x: 5\n', sub=SUBMAP)
+parent('coalesce_map_over_sub_scalar', 'sub:\n  s:\n    k: v\n', sub=SUBMAP)
+parent('coalesce_null_over_sub_map', 'sub:\n  x: null\n', sub=SUBMAP)
+parent('coalesce_user_null_in_sub', '', sub=SUBMAP, args=['--set', 'sub.x.a=null,sub.s=null'])
+parent('coalesce_user_null_global', 'global:\n  g: 1\n  h: 2\n', sub=SUBMAP, args=['--set', 'global.g=null'])
+parent('coalesce_chart_own_null', 'keep: null\nother: 1\n', sub=SUBMAP)
+case('coalesce_user_f_null_sub_map', dict(SUBMAP, **{'templates/p.yaml': 'p: {{ toJson .Values }}\n'}),
+     ['-f', 'o.yaml'], side={'o.yaml': 'sub:\n  x:\n    a: null\n  l: null\n'})
+parent('coalesce_parent_partial_sub_map', 'sub:\n  x:\n    b: 20\n    c: 30\n', sub=SUBMAP)
+parent('coalesce_import_with_null', 'dest:\n  a: parent\n', chart_extra=DEP + '  import-values:\n  - child: x\n    parent: dest\n',
+       sub=dict(SUB, **{'charts/sub/values.yaml': 'x:\n  a: null\n  b: 2\n'}))
+
 
 def write_tgz(path, files):
     """A gzipped tar of `files` with fixed metadata, so regenerating changes nothing."""

@@ -6,11 +6,13 @@ usage: scripts/record-loader.py [--check] [CASE...]
 For every tests/loader/cases/<name>/ (or only the named ones) runs helm v3.17.3 with the arguments
 in `args` (one per line), cwd = the case directory, in a clean environment (no helm home, no
 cluster), and writes `expected.out` (stdout), `expected.rc` (exit status) and, when the status is
-not 0, `expected.err` (the first stderr line starting with `Error: `). The case directory's absolute path is
+not 0, `expected.err` (the first stderr line starting with `Error: `); when the status is 0 and
+helm printed warnings, `expected.warnings` (stderr without Go's `file.go:NN: ` log prefixes). The case directory's absolute path is
 recorded as `$CASEDIR`. With --check nothing is
 written; the exit status says whether the recorded files are up to date.
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -33,6 +35,16 @@ def record(d, env, check):
     err = p.stderr.decode('utf-8', 'replace').replace(os.path.abspath(d), CASEDIR)
     stale = update_file(os.path.join(d, 'expected.out'), out, check)
     stale |= update_file(os.path.join(d, 'expected.rc'), f'{p.returncode}\n', check)
+    # Warnings of a successful run, without the `file.go:NN: ` prefix of Go's logger (which
+    # rudder does not imitate); only written when there are any.
+    warnpath = os.path.join(d, 'expected.warnings')
+    warnings = re.sub(r'(?m)^[a-z_]+\.go:\d+: ', '', err) if p.returncode == 0 else ''
+    if warnings:
+        stale |= update_file(warnpath, warnings, check)
+    elif os.path.exists(warnpath):
+        stale = True
+        if not check:
+            os.remove(warnpath)
     errpath = os.path.join(d, 'expected.err')
     if p.returncode != 0:
         line = next((ln for ln in err.splitlines() if ln.startswith('Error: ')), err.splitlines()[0] if err else '')

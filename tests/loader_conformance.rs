@@ -3,7 +3,9 @@
 //! (recorded by `scripts/record-loader.py`; the cases are written by `scripts/gen-loader-cases.py`).
 //!
 //! A case passes when rudder's exit status equals helm's and either (status 0) stdout is
-//! byte-identical, or (status != 0) the first `Error: ` line of stderr is identical.
+//! byte-identical and stderr equals helm's warnings (`expected.warnings`, Go's `file.go:NN: ` log
+//! prefixes removed; absent = none), or (status != 0) the first `Error: ` line of stderr is
+//! identical.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -139,6 +141,14 @@ fn check(dir: &Path) -> Result<(), String> {
         }
         if got.stdout != want {
             return Err(first_diff(&want, &got.stdout));
+        }
+        // Helm's warnings (recorded only when there were any) must be printed the same.
+        let want_warn = read("expected.warnings").unwrap_or_default();
+        if got.stderr != want_warn {
+            return Err(format!(
+                "stderr differs\n    got:  {:?}\n    want: {:?}",
+                got.stderr, want_warn
+            ));
         }
         return Ok(());
     }
