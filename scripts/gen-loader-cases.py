@@ -645,6 +645,18 @@ parent('coalesce_parent_partial_sub_map', 'sub:\n  x:\n    b: 20\n    c: 30\n', 
 parent('coalesce_import_with_null', 'dest:\n  a: parent\n', chart_extra=DEP + '  import-values:\n  - child: x\n    parent: dest\n',
        sub=dict(SUB, **{'charts/sub/values.yaml': 'x:\n  a: null\n  b: 2\n'}))
 
+# ---------------------------------------------------------------- batch 8: post-renderer, flag odds
+PR = {'pr.sh': '#!/bin/sh\nsed "s/name: /name: pr-/"\n', 'fail.sh': '#!/bin/sh\necho oops >&2\nexit 3\n'}
+case('post_renderer', HOOKS, ['--post-renderer', './pr.sh'], side=PR)
+case('post_renderer_fails', HOOKS, ['--post-renderer', './fail.sh'], side=PR)
+case('post_renderer_missing', HOOKS, ['--post-renderer', './nope.sh'], side=PR)
+case('post_renderer_with_crds', CRDS, ['--post-renderer', './pr.sh', '--include-crds'], side=PR)
+dump('set_file_dir', None, ['--set-file', 'a=.'])
+tpl('caps_git_version_flag', 'g: {{ .Capabilities.KubeVersion.GitVersion }}\n', args=['--kube-version', '1.29.4'])
+tpl('namespace_env_flag_wins', 'ns: {{ .Release.Namespace }}\n', args=['--namespace=eq'])
+dump('set_equals_form', None, ['--set=a=1', '--set-string=b=2'])
+dump('values_equals_form', 'a: 0\n', ['--values=o.yaml'], side={'o.yaml': 'a: 1\n'})
+
 
 def write_tgz(path, files):
     """A gzipped tar of `files` with fixed metadata, so regenerating changes nothing."""
@@ -677,6 +689,8 @@ def main():
                 continue
             with open(p, 'w', encoding='utf-8', newline='') as f:
                 f.write(text)
+            if p.endswith('.sh'):
+                os.chmod(p, 0o755)
         with open(os.path.join(d, 'args'), 'w', encoding='utf-8') as f:
             f.write(''.join(a + '\n' for a in argv))
     print(f'{len(ALL)} cases')

@@ -1,7 +1,7 @@
 //! `rudder template [NAME] CHART [flags]`: `helm template`'s flags, output and errors.
 
 use crate::chart::load;
-use crate::render::output::{assemble, OutputOptions};
+use crate::render::output::{assemble_with, OutputOptions};
 use crate::render::{render_chart, RenderOptions, ValueOptions};
 use clap::Args;
 use std::io::Write;
@@ -127,6 +127,13 @@ pub struct TemplateArgs {
 
 /// Runs `rudder template`.
 pub fn run(a: TemplateArgs) -> Result<(), String> {
+    // Helm checks the post-renderer while parsing flags, before anything else.
+    let post_renderer = match &a.post_renderer {
+        Some(cmd) => Some(find_binary(cmd).map_err(|e| {
+            format!("invalid argument {cmd:?} for \"--post-renderer\" flag: unable to find binary at {cmd}: {e}")
+        })?),
+        None => None,
+    };
     let (name, chart_path) = match a.args.as_slice() {
         [chart] => ("release-name".to_string(), chart.clone()),
         [name, chart] => (name.clone(), chart.clone()),
@@ -180,10 +187,12 @@ pub fn run(a: TemplateArgs) -> Result<(), String> {
         use_release_name: a.release_name,
         release_name: name,
     };
-    let mut text = assemble(&rendered, &out_opts)?;
-    if let Some(cmd) = &a.post_renderer {
-        text = post_render(cmd, &a.post_renderer_args, &text)?;
-    }
+    let text = match &post_renderer {
+        Some(cmd) => assemble_with(&rendered, &out_opts, &mut |m| {
+            post_render(cmd, &a.post_renderer_args, m)
+        })?,
+        None => assemble_with(&rendered, &out_opts, &mut |m| Ok(m.to_string()))?,
+    };
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(text.as_bytes())
@@ -220,6 +229,39 @@ fn render_name_template(t: &str) -> Result<String, String> {
 }
 
 /// `--post-renderer`: pipes the manifests through a command and returns its stdout.
+/// Go's `exec.LookPath` (a name with a slash is used as is, others are searched in PATH), made
+/// absolute as Helm does.
+fn find_binary(cmd: &str) -> Result<String, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let executable = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            .unwrap_or(false)
+    };
+    let found = if cmd.contains('/') {
+        let p = std::path::PathBuf::from(cmd);
+        if let Err(e) = std::fs::metadata(&p) {
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                _ => e.to_string(),
+            };
+            return Err(format!("exec: {cmd:?}: stat {cmd}: {why}"));
+        }
+        if !executable(&p) {
+            return Err(format!("exec: {cmd:?}: permission denied"));
+        }
+        p
+    } else {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        std::env::split_paths(&path)
+            .map(|d| d.join(cmd))
+            .find(|p| executable(p))
+            .ok_or_else(|| format!("exec: {cmd:?}: executable file not found in $PATH"))?
+    };
+    let abs = std::path::absolute(&found).unwrap_or(found);
+    Ok(abs.to_string_lossy().into_owned())
+}
+
 fn post_render(cmd: &str, args: &[String], input: &str) -> Result<String, String> {
     let mut child = std::process::Command::new(cmd)
         .args(args)
@@ -237,9 +279,9 @@ fn post_render(cmd: &str, args: &[String], input: &str) -> Result<String, String
     let out = child.wait_with_output().map_err(|e| e.to_string())?;
     if !out.status.success() {
         return Err(format!(
-            "error while running post render on files: error while running command {cmd}. error output:\n{}: {}",
+            "error while running post render on files: error while running command {cmd}. error output:\n{}: exit status {}",
             String::from_utf8_lossy(&out.stderr),
-            out.status
+            out.status.code().unwrap_or(-1)
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
@@ -273,5 +315,28 @@ mod locate_tests {
     fn existing_paths_and_urls_pass_through() {
         assert!(locate_chart(env!("CARGO_MANIFEST_DIR")).is_ok());
         assert!(locate_chart("https://example.invalid/c.tgz").is_ok());
+    }
+}
+
+#[cfg(test)]
+mod post_renderer_tests {
+    use super::find_binary;
+
+    #[test]
+    fn binaries_are_found_like_go_lookpath() {
+        assert!(find_binary("sh").is_ok_and(|p| p.ends_with("/sh")));
+        assert_eq!(
+            find_binary("./no-such-renderer").unwrap_err(),
+            "exec: \"./no-such-renderer\": stat ./no-such-renderer: no such file or directory"
+        );
+        assert_eq!(
+            find_binary("no-such-renderer-xyz").unwrap_err(),
+            "exec: \"no-such-renderer-xyz\": executable file not found in $PATH"
+        );
+        // A directory is not an executable file.
+        assert_eq!(
+            find_binary("/").unwrap_err(),
+            "exec: \"/\": permission denied"
+        );
     }
 }
