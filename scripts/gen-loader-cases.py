@@ -657,6 +657,24 @@ tpl('namespace_env_flag_wins', 'ns: {{ .Release.Namespace }}\n', args=['--namesp
 dump('set_equals_form', None, ['--set=a=1', '--set-string=b=2'])
 dump('values_equals_form', 'a: 0\n', ['--values=o.yaml'], side={'o.yaml': 'a: 1\n'})
 
+# ---------------------------------------------------------------- batch 9: interactions
+parent('sub_import_from_disabled', 'sub:\n  on: false\n', chart_extra=DEP + '  condition: sub.on\n  import-values:\n  - data\n',
+       sub=dict(SUB, **{'charts/sub/values.yaml': 'exports:\n  data:\n    imported: 1\n'}))
+case('sub_condition_via_f', dict(SUB, **{'Chart.yaml': chart_yaml(extra=DEP + '  condition: sub.on\n'),
+                                        'templates/p.yaml': 'p: 1\n'}),
+     ['-f', 'o.yaml'], side={'o.yaml': 'sub:\n  on: false\n'})
+parent('sub_tags_via_set', '', chart_extra=DEP + '  tags: [x]\n', args=['--set', 'tags.x=false'])
+parent('sub_condition_global', 'global:\n  subOn: false\n', chart_extra=DEP + '  condition: global.subOn\n')
+parent('sub_schema_ok_with_parent_override', 'sub:\n  x: str\n', sub=dict(SUB, **{
+    'charts/sub/values.schema.json': '{"properties": {"x": {"type": "string"}}}'}))
+parent('sub_schema_disabled_not_checked', 'sub:\n  x: 5\n  on: false\n', chart_extra=DEP + '  condition: sub.on\n',
+       sub=dict(SUB, **{'charts/sub/values.schema.json': '{"properties": {"x": {"type": "string"}}}'}))
+kv_tpl = 'ok: 1\n'
+for n, c, kv in [('prerelease_constraint', '>=1.28.0-0', '1.28.0-rc.1'), ('caret', '^1.20', '1.31.0'),
+                 ('or', '<1.10 || >=1.30', None), ('range_and', '>=1.20, <1.40', None)]:
+    case(f'kubeversion_{n}', {'templates/t.yaml': kv_tpl, 'Chart.yaml': chart_yaml(extra=f'kubeVersion: "{c}"\n')},
+         ['--kube-version', kv] if kv else [])
+
 
 def write_tgz(path, files):
     """A gzipped tar of `files` with fixed metadata, so regenerating changes nothing."""
