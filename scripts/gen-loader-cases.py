@@ -178,7 +178,10 @@ parent('sub_condition_set_cli', 'sub:\n  enabled: true\n', chart_extra=DEP + '  
        args=['--set', 'sub.enabled=false'])
 parent('sub_tags_false', 'tags:\n  front: false\n', chart_extra=DEP + '  tags: [front]\n')
 parent('sub_tags_any_true', 'tags:\n  front: false\n  back: true\n', chart_extra=DEP + '  tags: [front, back]\n')
-parent('sub_condition_beats_tags', 'tags:\n  front: false\nsub:\n  on: true\n',
+parent('sub_condition_beats_tags', 'tags:\n  front: false\nsub:\n  enabled: true\n',
+       chart_extra=DEP + '  tags: [front]\n  condition: sub.enabled\n')
+# `on` is the YAML 1.1 bool true: the values key becomes "true" and `sub.on` is never found.
+parent('sub_condition_yaml11_on_key', 'tags:\n  front: false\nsub:\n  on: true\n',
        chart_extra=DEP + '  tags: [front]\n  condition: sub.on\n')
 parent('sub_alias', 'one:\n  x: first\ntwo:\n  x: second\n',
        chart_extra='dependencies:\n- name: sub\n  version: 0.1.0\n  alias: one\n'
@@ -471,8 +474,8 @@ SUBTGZ = {'sub/Chart.yaml': chart_yaml('sub'), 'sub/values.yaml': 'x: fromtgz\n'
           'sub/templates/s.yaml': 'sub: {{ toJson .Values }}\n'}
 case('tgz_subchart', {'charts/sub-0.1.0.tgz': SUBTGZ, 'templates/p.yaml': 'p: 1\n', 'values.yaml': 'sub:\n  y: 1\n'})
 case('tgz_subchart_condition', {'charts/sub-0.1.0.tgz': SUBTGZ, 'templates/p.yaml': 'p: 1\n',
-                                'Chart.yaml': chart_yaml(extra=DEP + '  condition: sub.on\n'),
-                                'values.yaml': 'sub:\n  on: false\n'})
+                                'Chart.yaml': chart_yaml(extra=DEP + '  condition: sub.enabled\n'),
+                                'values.yaml': 'sub:\n  enabled: false\n'})
 case('tgz_chart_root', {}, argv=['template', 'rel', 'c-0.1.0.tgz'], chart=False,
      side={'c-0.1.0.tgz': {'c/Chart.yaml': CHART, 'c/values.yaml': 'a: 1\n', 'c/templates/t.yaml': 'v: {{ toJson .Values }}\n'}})
 case('tgz_not_gzip', {}, argv=['template', 'rel', 'bad.tgz'], chart=False, side={'bad.tgz': 'not gzip\n'})
@@ -658,7 +661,7 @@ dump('set_equals_form', None, ['--set=a=1', '--set-string=b=2'])
 dump('values_equals_form', 'a: 0\n', ['--values=o.yaml'], side={'o.yaml': 'a: 1\n'})
 
 # ---------------------------------------------------------------- batch 9: interactions
-parent('sub_import_from_disabled', 'sub:\n  on: false\n', chart_extra=DEP + '  condition: sub.on\n  import-values:\n  - data\n',
+parent('sub_import_from_disabled', 'sub:\n  enabled: false\n', chart_extra=DEP + '  condition: sub.enabled\n  import-values:\n  - data\n',
        sub=dict(SUB, **{'charts/sub/values.yaml': 'exports:\n  data:\n    imported: 1\n'}))
 case('sub_condition_via_f', dict(SUB, **{'Chart.yaml': chart_yaml(extra=DEP + '  condition: sub.on\n'),
                                         'templates/p.yaml': 'p: 1\n'}),
@@ -667,7 +670,7 @@ parent('sub_tags_via_set', '', chart_extra=DEP + '  tags: [x]\n', args=['--set',
 parent('sub_condition_global', 'global:\n  subOn: false\n', chart_extra=DEP + '  condition: global.subOn\n')
 parent('sub_schema_ok_with_parent_override', 'sub:\n  x: str\n', sub=dict(SUB, **{
     'charts/sub/values.schema.json': '{"properties": {"x": {"type": "string"}}}'}))
-parent('sub_schema_disabled_not_checked', 'sub:\n  x: 5\n  on: false\n', chart_extra=DEP + '  condition: sub.on\n',
+parent('sub_schema_disabled_not_checked', 'sub:\n  x: 5\n  enabled: false\n', chart_extra=DEP + '  condition: sub.enabled\n',
        sub=dict(SUB, **{'charts/sub/values.schema.json': '{"properties": {"x": {"type": "string"}}}'}))
 kv_tpl = 'ok: 1\n'
 for n, c, kv in [('prerelease_constraint', '>=1.28.0-0', '1.28.0-rc.1'), ('caret', '^1.20', '1.31.0'),
