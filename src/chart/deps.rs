@@ -43,6 +43,19 @@ fn table(vals: &MapRef, path: &str) -> Option<MapRef> {
     }
 }
 
+/// Helm's `Values.Table`: the table at a dotted path, or the first path element that is
+/// missing or not a table (which Helm's `ErrNoTable` names).
+fn table_or_missing(vals: &MapRef, path: &str) -> Result<MapRef, String> {
+    let mut cur = vals.clone();
+    for part in path.split('.') {
+        match cur.get(part) {
+            Some(Value::Map(m)) => cur = m,
+            _ => return Err(part.to_string()),
+        }
+    }
+    Ok(cur)
+}
+
 fn process_enabled(
     chart: &mut Chart,
     vals: &Map,
@@ -184,14 +197,14 @@ fn process_import_values(chart: &mut Chart, warn: &mut dyn FnMut(String)) -> Res
             entry.insert("child".into(), Value::str(&child));
             entry.insert("parent".into(), Value::str(&parent));
             out.push(Value::map(entry));
-            match table(&cvals, &format!("{}.{child}", r.name)) {
-                Some(vv) => {
+            match table_or_missing(&cvals, &format!("{}.{child}", r.name)) {
+                Ok(vv) => {
                     let src = MapRef::new(path_to_map(&parent, vv.read().clone()));
                     coalesce_tables(&b, &src, "", true, warn);
                 }
-                None => warn(format!(
-                    "Warning: ImportValues missing table from chart {}: {}.{child}",
-                    r.name, r.name
+                Err(missing) => warn(format!(
+                    "Warning: ImportValues missing table from chart {}: {missing:?} is not a table",
+                    r.name
                 )),
             }
         }

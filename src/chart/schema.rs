@@ -47,10 +47,18 @@ pub fn validate(chart: &Chart, values: &MapRef) -> Result<(), String> {
 
 fn collect(chart: &Chart, values: &Value, report: &mut String) -> Result<(), String> {
     if let Some(schema) = &chart.schema {
-        let schema: serde_json::Value =
-            serde_json::from_slice(schema).map_err(|e| e.to_string())?;
-        let instance = value_to_json(values);
-        let errors = crate::chart::jsonschema::validate(&schema, &instance);
+        // Helm reports an unparsable schema inside the per-chart report, not as its own error
+        // (the JSON parser's wording differs from Go's encoding/json).
+        let errors = match serde_json::from_slice::<serde_json::Value>(schema) {
+            Ok(schema) => crate::chart::jsonschema::validate(&schema, &value_to_json(values)),
+            Err(e) => {
+                report.push_str(chart.name());
+                report.push_str(":\n");
+                report.push_str(&e.to_string());
+                report.push('\n');
+                Vec::new()
+            }
+        };
         if !errors.is_empty() {
             report.push_str(chart.name());
             report.push_str(":\n");

@@ -118,7 +118,7 @@ impl Parser {
             Mode::String | Mode::Json => Ok(Value::str(text)),
             Mode::File => std::fs::read(text)
                 .map(|b| Value::string(String::from_utf8_lossy(&b).into_owned()))
-                .map_err(|e| format!("open {text}: {}", io_msg(&e))),
+                .map_err(|e| go_io_error(text, &e)),
         }
     }
 
@@ -410,10 +410,14 @@ fn go_quote(s: &str) -> String {
     crate::template::format::quote_go(s)
 }
 
-fn io_msg(e: &std::io::Error) -> String {
+/// Go's `os.ReadFile` error for `path`: opening fails for a missing or unreadable file, reading
+/// fails for a directory (Go opens directories fine).
+pub fn go_io_error(path: &str, e: &std::io::Error) -> String {
     match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        _ => e.to_string(),
+        std::io::ErrorKind::NotFound => format!("open {path}: no such file or directory"),
+        std::io::ErrorKind::PermissionDenied => format!("open {path}: permission denied"),
+        std::io::ErrorKind::IsADirectory => format!("read {path}: is a directory"),
+        _ => format!("open {path}: {e}"),
     }
 }
 
@@ -425,4 +429,20 @@ pub fn parse_to_map(args: &[&str], mode: Mode) -> Result<Map, String> {
     }
     let m = dest.read().clone();
     Ok(m)
+}
+
+#[cfg(test)]
+mod go_io_error_tests {
+    use super::go_io_error;
+
+    #[test]
+    fn read_errors_use_gos_wording() {
+        let dir = std::fs::read("/").unwrap_err();
+        assert_eq!(go_io_error("/", &dir), "read /: is a directory");
+        let missing = std::fs::read("/no/such/file").unwrap_err();
+        assert_eq!(
+            go_io_error("/no/such/file", &missing),
+            "open /no/such/file: no such file or directory"
+        );
+    }
 }

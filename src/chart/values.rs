@@ -67,6 +67,8 @@ fn coalesce_deps(
                 m
             }
             Some(Value::Map(m)) => m,
+            // Go's `%t` of a non-bool prints `%!t(<nil>)` for nil, `%!t(TYPE=VALUE)` otherwise.
+            Some(Value::Nil) => return Err(format!("type mismatch on {name}: %!t(<nil>)")),
             Some(other) => {
                 return Err(format!(
                     "type mismatch on {name}: %!t({}={})",

@@ -1,7 +1,7 @@
 //! `rudder template [NAME] CHART [flags]`: `helm template`'s flags, output and errors.
 
 use crate::chart::load;
-use crate::render::output::{assemble, OutputOptions};
+use crate::render::output::{assemble_with, OutputOptions};
 use crate::render::{render_chart, RenderOptions, ValueOptions};
 use clap::Args;
 use std::io::Write;
@@ -10,8 +10,8 @@ use std::path::PathBuf;
 /// Flags of `helm template` (every flag helm accepts is accepted; cluster-only ones are ignored).
 #[derive(Args, Debug, Default)]
 pub struct TemplateArgs {
-    /// `[NAME] CHART`.
-    #[arg(num_args = 1..=2, required = true)]
+    /// `[NAME] CHART` (more are rejected in [`run`] with helm's wording).
+    #[arg(num_args = 1.., required = true)]
     args: Vec<String>,
     /// Specify values in a YAML file (can specify multiple).
     #[arg(short = 'f', long = "values", value_delimiter = ',')]
@@ -148,19 +148,29 @@ pub fn render_text_with_crds(
     a: &TemplateArgs,
     crds: &mut Vec<(String, std::sync::Arc<[u8]>)>,
 ) -> Result<String, String> {
+    // Helm checks the post-renderer while parsing flags, before anything else.
+    let post_renderer = match &a.post_renderer {
+        Some(cmd) => Some(find_binary(cmd).map_err(|e| {
+            format!("invalid argument {cmd:?} for \"--post-renderer\" flag: unable to find binary at {cmd}: {e}")
+        })?),
+        None => None,
+    };
     let (name, chart_path) = match a.args.as_slice() {
         [chart] => ("release-name".to_string(), chart.clone()),
         [name, chart] => (name.clone(), chart.clone()),
-        _ => return Err("expected at most two arguments".into()),
+        [_, _, rest @ ..] => {
+            return Err(format!(
+                "expected at most two arguments, unexpected arguments: {}",
+                rest.join(", ")
+            ))
+        }
+        [] => return Err("requires at least 1 argument".into()),
     };
     let name = match &a.name_template {
         Some(t) => render_name_template(t)?,
         None => name,
     };
-    let chart = load::load(std::path::Path::new(&chart_path))?;
-    if chart.metadata.deprecated {
-        eprintln!("WARNING: This chart is deprecated");
-    }
+    locate_chart(&chart_path)?;
     let values = ValueOptions {
         value_files: a.values.clone(),
         set: a.set.clone(),
@@ -170,6 +180,13 @@ pub fn render_text_with_crds(
         set_literal: a.set_literal.clone(),
     }
     .merge()?;
+    // Helm merges the values (reading -f and --set-file files) before it loads the chart.
+    // Helm resolves the chart to an absolute path, which its archive errors quote.
+    let chart_abs = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
+    let chart = load::load(&chart_abs)?;
+    if chart.metadata.deprecated {
+        eprintln!("WARNING: This chart is deprecated");
+    }
     let opts = RenderOptions {
         release_name: name.clone(),
         namespace: a.namespace.clone(),
@@ -192,16 +209,38 @@ pub fn render_text_with_crds(
         use_release_name: a.release_name,
         release_name: name,
     };
-    let mut text = assemble(&rendered, &out_opts)?;
-    if let Some(cmd) = &a.post_renderer {
-        text = post_render(cmd, &a.post_renderer_args, &text)?;
-    }
+    let text = match &post_renderer {
+        Some(cmd) => assemble_with(&rendered, &out_opts, &mut |m| {
+            post_render(cmd, &a.post_renderer_args, m)
+        })?,
+        None => assemble_with(&rendered, &out_opts, &mut |m| Ok(m.to_string()))?,
+    };
     Ok(text)
 }
 
 /// Renders as `helm template` would and returns stdout's text.
 pub fn render_text(a: &TemplateArgs) -> Result<String, String> {
     render_text_with_crds(a, &mut Vec::new())
+}
+
+/// Helm's `LocateChart` for a path that does not exist locally: a name that is neither absolute
+/// nor starts with `.` is taken as a repository reference, which fails without repositories.
+fn locate_chart(chart_path: &str) -> Result<(), String> {
+    let path = std::path::Path::new(chart_path);
+    if path.exists() {
+        return Ok(());
+    }
+    if path.is_absolute() || chart_path.starts_with('.') {
+        // Quotes the path as given (the loader only ever sees the absolute one).
+        return Err(format!("path {chart_path:?} not found"));
+    }
+    match chart_path.split_once('/') {
+        None => Err(format!(
+            "non-absolute URLs should be in form of repo_name/path_to_chart, got: {chart_path}"
+        )),
+        Some((repo, _)) if !chart_path.contains("://") => Err(format!("repo {repo} not found")),
+        Some(_) => Ok(()),
+    }
 }
 
 /// `--name-template`: a template rendered with no data.
@@ -213,6 +252,39 @@ fn render_name_template(t: &str) -> Result<String, String> {
 }
 
 /// `--post-renderer`: pipes the manifests through a command and returns its stdout.
+/// Go's `exec.LookPath` (a name with a slash is used as is, others are searched in PATH), made
+/// absolute as Helm does.
+fn find_binary(cmd: &str) -> Result<String, String> {
+    use std::os::unix::fs::PermissionsExt;
+    let executable = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            .unwrap_or(false)
+    };
+    let found = if cmd.contains('/') {
+        let p = std::path::PathBuf::from(cmd);
+        if let Err(e) = std::fs::metadata(&p) {
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                _ => e.to_string(),
+            };
+            return Err(format!("exec: {cmd:?}: stat {cmd}: {why}"));
+        }
+        if !executable(&p) {
+            return Err(format!("exec: {cmd:?}: permission denied"));
+        }
+        p
+    } else {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        std::env::split_paths(&path)
+            .map(|d| d.join(cmd))
+            .find(|p| executable(p))
+            .ok_or_else(|| format!("exec: {cmd:?}: executable file not found in $PATH"))?
+    };
+    let abs = std::path::absolute(&found).unwrap_or(found);
+    Ok(abs.to_string_lossy().into_owned())
+}
+
 fn post_render(cmd: &str, args: &[String], input: &str) -> Result<String, String> {
     let mut child = std::process::Command::new(cmd)
         .args(args)
@@ -230,10 +302,64 @@ fn post_render(cmd: &str, args: &[String], input: &str) -> Result<String, String
     let out = child.wait_with_output().map_err(|e| e.to_string())?;
     if !out.status.success() {
         return Err(format!(
-            "error while running post render on files: error while running command {cmd}. error output:\n{}: {}",
+            "error while running post render on files: error while running command {cmd}. error output:\n{}: exit status {}",
             String::from_utf8_lossy(&out.stderr),
-            out.status
+            out.status.code().unwrap_or(-1)
         ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[cfg(test)]
+mod locate_tests {
+    use super::locate_chart;
+
+    #[test]
+    fn missing_paths_get_helms_locate_errors() {
+        assert_eq!(
+            locate_chart("no-such-chart-xyz").unwrap_err(),
+            "non-absolute URLs should be in form of repo_name/path_to_chart, got: no-such-chart-xyz"
+        );
+        assert_eq!(
+            locate_chart("myrepo/thing").unwrap_err(),
+            "repo myrepo not found"
+        );
+        assert_eq!(
+            locate_chart("./no-such-dir").unwrap_err(),
+            "path \"./no-such-dir\" not found"
+        );
+        assert_eq!(
+            locate_chart("/no/such/abs").unwrap_err(),
+            "path \"/no/such/abs\" not found"
+        );
+    }
+
+    #[test]
+    fn existing_paths_and_urls_pass_through() {
+        assert!(locate_chart(env!("CARGO_MANIFEST_DIR")).is_ok());
+        assert!(locate_chart("https://example.invalid/c.tgz").is_ok());
+    }
+}
+
+#[cfg(test)]
+mod post_renderer_tests {
+    use super::find_binary;
+
+    #[test]
+    fn binaries_are_found_like_go_lookpath() {
+        assert!(find_binary("sh").is_ok_and(|p| p.ends_with("/sh")));
+        assert_eq!(
+            find_binary("./no-such-renderer").unwrap_err(),
+            "exec: \"./no-such-renderer\": stat ./no-such-renderer: no such file or directory"
+        );
+        assert_eq!(
+            find_binary("no-such-renderer-xyz").unwrap_err(),
+            "exec: \"no-such-renderer-xyz\": executable file not found in $PATH"
+        );
+        // A directory is not an executable file.
+        assert_eq!(
+            find_binary("/").unwrap_err(),
+            "exec: \"/\": permission denied"
+        );
+    }
 }

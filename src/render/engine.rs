@@ -141,7 +141,9 @@ pub fn render(
         let mut tmpl = Map::new();
         tmpl.insert("Name".into(), Value::str(key));
         tmpl.insert("BasePath".into(), Value::str(&r.base_path));
-        r.vals.write().insert("Template".into(), Value::map(tmpl));
+        // Helm builds `.Template` as a `chartutil.Values` (typeOf and its methods show it).
+        let tmpl = Value::Map(MapRef::new(tmpl).with_kind(MapKind::Values));
+        r.vals.write().insert("Template".into(), tmpl);
         let data = Value::Map(r.vals.with_kind(MapKind::Values));
         let out = crate::template::exec::grow(|| set.execute_in(&session, key, &data))
             .map_err(|e| cleanup_exec_error(key, &e.message))?;

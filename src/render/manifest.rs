@@ -89,10 +89,18 @@ pub fn split_manifests(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// How Go's encoding/json names the anonymous metadata struct of Helm's `SimpleHead`.
+const META_TYPE: &str =
+    "struct { Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }";
+
 fn str_field(m: &crate::template::MapRef, key: &str, path: &str) -> Result<String, String> {
     match m.get(key) {
         None | Some(Value::Nil) => Ok(String::new()),
         Some(Value::String(s)) => Ok(s.to_string()),
+        // sigs.k8s.io/yaml turns a scalar into a string when the target field is a string.
+        Some(v @ (Value::Int(_) | Value::Int64(_) | Value::Float(_) | Value::Bool(_))) => {
+            Ok(crate::template::format::fmt_v(&v))
+        }
         Some(v) => Err(format!(
             "json: cannot unmarshal {} into Go struct field {path} of type string",
             json_kind(&v)
@@ -145,13 +153,34 @@ pub fn sort_manifests(
             let kind = str_field(&head, "kind", "SimpleHead.kind").map_err(perr)?;
             str_field(&head, "apiVersion", "SimpleHead.apiVersion").map_err(perr)?;
             let (mut name, mut annotations) = (String::new(), Vec::new());
+            match head.get("metadata") {
+                None | Some(Value::Nil) | Some(Value::Map(_)) => {}
+                Some(other) => {
+                    return Err(perr(format!(
+                        "json: cannot unmarshal {} into Go struct field SimpleHead.metadata of type {META_TYPE}",
+                        json_kind(&other)
+                    )))
+                }
+            }
             if let Some(Value::Map(meta)) = head.get("metadata") {
-                name = str_field(&meta, "name", "SimpleHead.metadata.name").map_err(perr)?;
+                name = str_field(&meta, "name", ".metadata.name").map_err(perr)?;
+                match meta.get("annotations") {
+                    None | Some(Value::Nil) | Some(Value::Map(_)) => {}
+                    Some(other) => {
+                        return Err(perr(format!(
+                            "json: cannot unmarshal {} into Go struct field .metadata.annotations of type map[string]string",
+                            json_kind(&other)
+                        )))
+                    }
+                }
                 if let Some(Value::Map(a)) = meta.get("annotations") {
                     for (k, v) in a.read().iter() {
                         match v {
                             Value::String(s) => annotations.push((k.clone(), s.to_string())),
                             Value::Nil => annotations.push((k.clone(), String::new())),
+                            Value::Int(_) | Value::Int64(_) | Value::Float(_) | Value::Bool(_) => {
+                                annotations.push((k.clone(), crate::template::format::fmt_v(v)))
+                            }
                             other => {
                                 return Err(perr(format!(
                                     "json: cannot unmarshal {} into Go struct field .metadata.annotations of type string",

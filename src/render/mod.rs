@@ -43,12 +43,8 @@ impl ValueOptions {
                     .map_err(|e| e.to_string())?;
                 s
             } else {
-                std::fs::read_to_string(f).map_err(|e| match e.kind() {
-                    std::io::ErrorKind::NotFound => {
-                        format!("open {}: no such file or directory", f.display())
-                    }
-                    _ => e.to_string(),
-                })?
+                std::fs::read_to_string(f)
+                    .map_err(|e| strvals::go_io_error(&f.display().to_string(), &e))?
             };
             let v = crate::yaml::load_values(&text)
                 .map_err(|e| format!("failed to parse {}: {e}", f.display()))?;

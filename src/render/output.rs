@@ -48,6 +48,16 @@ fn write_to_file(dir: &Path, name: &str, content: &str, append: bool) -> Result<
 
 /// Produces what `helm template` prints on stdout.
 pub fn assemble(r: &Rendered, o: &OutputOptions) -> Result<String, String> {
+    assemble_with(r, o, &mut |m| Ok(m.to_string()))
+}
+
+/// [`assemble`] with a post-renderer: like Helm, it sees only the CRDs (with
+/// `--include-crds`) and the manifests, never the hooks, before `--show-only` selects.
+pub fn assemble_with(
+    r: &Rendered,
+    o: &OutputOptions,
+    post: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<String, String> {
     if let Some(dir) = &o.output_dir {
         return write_dir(r, o, dir);
     }
@@ -68,6 +78,7 @@ pub fn assemble(r: &Rendered, o: &OutputOptions) -> Result<String, String> {
         m.push_str(&doc.content);
         m.push('\n');
     }
+    let m = post(&m)?;
     let mut out = String::with_capacity(m.len() + 64);
     out.push_str(m.trim());
     out.push('\n');

@@ -1,0 +1,1 @@
+{{ define "x" }}{{ .Template.Name }}{{ end }}
