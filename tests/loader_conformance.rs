@@ -17,11 +17,6 @@ use std::time::Duration;
 /// passing is reported so that it can be taken off this list.
 const KNOWN_GAPS: &[(&str, &str)] = &[
     (
-        "caps_api_versions_list",
-        "`index .Capabilities.APIVersions 0`: Go indexes the VersionSet string slice; rudder's \
-         `index` (src/template/builtins.rs) rejects Object values even when their kind is slice",
-    ),
-    (
         "obj_chart_tojson",
         "toJson of a Go struct keeps the struct's field order; Object::to_data returns a sorted Map",
     ),

@@ -25,5 +25,5 @@ fn show_and_dependency_list_match_helm() {
         );
         count += 1;
     }
-    assert_eq!(count, 6);
+    assert_eq!(count, 11);
 }

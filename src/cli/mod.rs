@@ -2,6 +2,7 @@
 //! follow it. `main.rs` only calls [`main`].
 
 pub mod apply;
+pub mod lint;
 pub mod show;
 pub mod template;
 pub mod validate;
@@ -28,6 +29,8 @@ enum Command {
     Diff(apply::DiffArgs),
     /// Delete everything a release applied (the whole ApplySet).
     Delete(apply::DeleteArgs),
+    /// Examine a chart for possible issues.
+    Lint(lint::LintArgs),
     /// Show information about a chart.
     #[command(subcommand)]
     Show(show::ShowCommand),
@@ -54,6 +57,7 @@ pub fn main() -> i32 {
         Command::Apply(args) => apply::run_apply(args),
         Command::Diff(args) => apply::run_diff(args),
         Command::Delete(args) => apply::run_delete(args),
+        Command::Lint(args) => lint::run(args),
         Command::Show(cmd) => show::run_show(cmd),
         Command::Dependency(cmd) => show::run_dependency(cmd),
         Command::Version => {

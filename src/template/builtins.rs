@@ -151,6 +151,16 @@ fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
                     ))
                 }
             },
+            Value::Object(o) if o.kind_name() == "slice" => match o.to_data() {
+                Value::List(l) => {
+                    let i = index_arg(idx, l.items.len())?;
+                    match l.items.get(i) {
+                        Some(v) => v.clone(),
+                        None => return Err("reflect: slice index out of range".into()),
+                    }
+                }
+                _ => return Err(format!("can't index item of type {}", o.type_name())),
+            },
             Value::Object(o) => match (o.entries(), idx) {
                 (Some(entries), Value::String(k)) => entries
                     .into_iter()
