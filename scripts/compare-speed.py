@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 
+TIMEOUT = 120  # seconds per run
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 
@@ -45,11 +46,19 @@ def run_once(argv):
     """
     with tempfile.NamedTemporaryFile(mode="r", suffix=".rss") as out:
         start = time.perf_counter()
-        rc = subprocess.call(
+        proc = subprocess.Popen(
             ["/usr/bin/time", "-f", "%U %S %M", "-o", out.name] + argv,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
+        try:
+            rc = proc.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            # A runaway render must not stall the table: kill its whole process group.
+            os.killpg(proc.pid, 9)
+            proc.wait()
+            return TIMEOUT, TIMEOUT, 0, "timeout"
         wall = time.perf_counter() - start
         text = out.read().strip().splitlines()
     # GNU time writes "Command exited with non-zero status N" before the value on failure.
