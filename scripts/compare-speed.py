@@ -98,6 +98,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--rudder", default=os.path.join(REPO, "target/release/rudder"))
     ap.add_argument("--helm", default=os.path.expanduser("~/.cache/helm-oracle/v3/helm"))
+    ap.add_argument("--only", nargs="+", default=[], help="only these chart ids")
     ap.add_argument("--markdown", action="store_true", help="print the summary as markdown")
     ap.add_argument("--verbose", action="store_true", help="one line per chart")
     args = ap.parse_args()
@@ -111,6 +112,8 @@ def main():
             return 2
 
     rows = read_index(args.corpus)
+    if args.only:
+        rows = [r for r in rows if r["id"] in set(args.only)]
     if args.sample:
         rows = random.Random(args.seed).sample(rows, min(args.sample, len(rows)))
 
