@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Record what Helm 3.17.3 returns for Sprig function calls -> tests/data/sprig_cases.json.
 
-usage: scripts/record-sprig.py [--only NAME,...] [--jobs N]
+usage: scripts/record-sprig.py [--all | --only NAME,...] [--jobs N]
+
+Only cases not yet in the data file are sent to Helm; --all re-records everything, --only
+re-records the cases of the named functions. Ids are "<func>/<n>" in case-list order.
 
 Each case is a function call built from typed arguments (see the constructors below). For every
 case we render `{{ CALL }}` with /work/shared/tools/helm-eval (so the text is what `include`
@@ -257,39 +260,52 @@ def record(rec):
     return rec
 
 
+def key(rec):
+    return json.dumps([rec['template'], rec['values'], rec['set']])
+
+
 def main():
-    only = None
+    only = set()
+    refresh = False
     jobs = 2
     args = sys.argv[1:]
     while args:
         a = args.pop(0)
         if a == '--only':
             only = set(args.pop(0).split(','))
+        elif a == '--all':
+            refresh = True
         elif a == '--jobs':
             jobs = int(args.pop(0))
     sys.path.insert(0, HERE)
     from sprig_case_list import define  # the case list lives next to this script
     define(sys.modules[__name__])
-    recs = [build(cs) for cs in CASES if only is None or cs['func'] in only]
-    counters = {}
-    for r in recs:
-        counters[r['func']] = counters.get(r['func'], 0) + 1
-        r['id'] = '%s/%d' % (r['func'], counters[r['func']])
-    with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
-        done = list(ex.map(record, recs))
-    if only is not None and os.path.exists(OUT):
+    recs = [build(cs) for cs in CASES]
+    # Keep earlier recordings unless asked to refresh them (--all, or --only for some names).
+    known = {}
+    if os.path.exists(OUT) and not refresh:
         with open(OUT) as f:
-            old = [r for r in json.load(f) if r['func'] not in only]
-        done = old + done
+            known = {key(r): r for r in json.load(f) if r['func'] not in only}
+    todo = [r for r in recs if key(r) not in known]
+    with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
+        fresh = {key(r): r for r in ex.map(record, todo)}
+    counters = {}
     ordered = []
-    for r in done:
-        ordered.append({k: r[k] for k in ('id', 'func', 'template', 'values', 'set', 'args', 'output',
-                                          'type', 'invalid_utf8', 'error', 'call_error', 'exec_error') if k in r})
+    for r in recs:
+        k = key(r)
+        done = fresh.get(k) or dict(known[k], args=r.get('args'))
+        if 'args' not in r:
+            done.pop('args', None)
+        counters[r['func']] = counters.get(r['func'], 0) + 1
+        done['id'] = '%s/%d' % (r['func'], counters[r['func']])
+        ordered.append({f: done[f] for f in ('id', 'func', 'template', 'values', 'set', 'args', 'output',
+                                             'type', 'invalid_utf8', 'error', 'call_error', 'exec_error')
+                        if f in done})
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, 'w') as f:
         json.dump(ordered, f, indent=1, ensure_ascii=False)
         f.write('\n')
-    print('recorded %d cases -> %s' % (len(ordered), OUT))
+    print('%d cases (%d newly recorded) -> %s' % (len(ordered), len(todo), OUT))
 
 
 if __name__ == '__main__':

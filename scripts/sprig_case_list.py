@@ -622,6 +622,30 @@ def define(m):
     c('b64dec', S('aG'))
     c('b32dec', S('NBSWY3DP\nEE======'))
 
+    # ---- regex dialect differences -------------------------------------------------------------
+    c('mustRegexMatch', S('(?x) a'), S('a'))
+    c('mustRegexMatch', S('(?i-s:A.)'), S('a\n'))
+    c('mustRegexMatch', S('(?u)a'), S('a'))
+    c('mustRegexMatch', S('a{,3}'), S('a{,3}'))
+    c('mustRegexMatch', S('\\12'), S('\n'))
+    c('mustRegexMatch', S('[^]a]'), S('b'))
+    c('mustRegexMatch', S('[]a]'), S(']'))
+    c('mustRegexMatch', S('\\pL\\p{Greek}'), S('aα'))
+    c('mustRegexMatch', S('a{2}{3}'), S('aaaaaa'))
+    c('mustRegexMatch', S('(?U)a+'), S('aa'))
+    c('mustRegexMatch', S('\\z'), S(''))
+    c('mustRegexMatch', S('\\Z'), S(''))
+    c('mustRegexMatch', S('[a-'), S(''))
+    c('mustRegexMatch', S('a|*'), S(''))
+    c('mustRegexMatch', S('(?P<>a)'), S(''))
+    c('mustRegexMatch', S('(?P<a-b>a)'), S(''))
+    c('mustRegexMatch', S('\\C'), S(''))
+    c('mustRegexFindAll', S('(?U)a+'), S('aaa'), I(-1))
+    c('mustRegexFindAll', S('\\d+'), S('12 ٣٤ 5'), I(-1))
+    c('mustRegexFindAll', S('[\\d\\-]+'), S('1-2 x'), I(-1))
+    c('mustRegexFindAll', S('[^\\s]+'), S('a b\u00a0c'), I(-1))
+    c('mustRegexFindAll', S('\\W+'), S('a é b'), I(-1))
+
     # ---- engine-only: mutation through shared maps (no direct-call arguments) ------------------
     raw('set', '{{ $d := dict "a" 1 }}{{ $_ := set $d "b" 2 }}{{ $d }}')
     raw('unset', '{{ $d := dict "a" 1 "b" 2 }}{{ $_ := unset $d "a" }}{{ $d }}')
@@ -629,3 +653,37 @@ def define(m):
     raw('mergeOverwrite', '{{ $d := dict "a" 1 }}{{ $_ := mergeOverwrite $d (dict "a" 2) }}{{ $d }}')
     raw('set', '{{ $_ := set .Values "x" 5 }}{{ .Values.x }}')
     raw('merge', '{{ $_ := merge .Values.a (dict "z" 1) }}{{ .Values.a }}', values='a:\n  k: 1\n')
+    # .Values itself is a chartutil.Values (a named map type), which type assertions and
+    # DeepEqual tell apart from map[string]interface {}; its sub-maps are plain maps.
+    vals = 'a:\n  b: 1\n'
+    raw('dig', '{{ dig "a" "b" "d" .Values }}', values=vals)
+    raw('dig', '{{ dig "b" "d" .Values.a }}', values=vals)
+    raw('typeOf', '{{ typeOf .Values }} {{ typeOf .Values.a }}', values=vals)
+    raw('kindOf', '{{ kindOf .Values }}', values=vals)
+    raw('deepEqual', '{{ deepEqual .Values (dict "a" (dict "b" 1.0)) }} {{ deepEqual .Values.a (dict "b" 1.0) }}',
+        values=vals)
+    raw('typeIs', '{{ typeIs "chartutil.Values" .Values }}', values=vals)
+    raw('merge', '{{ merge (dict) .Values | typeOf }} {{ .Values | deepCopy | typeOf }}', values=vals)
+    raw('has', '{{ has .Values (list .Values) }}', values=vals)
+    raw('trunc', '{{ "my-release-name-that-is-far-too-long-for-a-kubernetes-name-label-x" | trunc 63 | trimSuffix "-" }}')
+
+    probe_params(m)
+
+
+def probe_params(m):
+    """For the first case of every function, variants with a string and with a float64 in each
+    argument position: Helm's answers (accepted, or `expected ...; found/got ...`) pin down the Go
+    parameter type of every position, which the unit runner compares with our declarations."""
+    seen = set()
+    bases = []
+    for case in m.CASES:
+        if 'raw' in case or case['func'] in seen or not case['args']:
+            continue
+        seen.add(case['func'])
+        bases.append(case)
+    for case in bases:
+        for i in range(len(case['args'])):
+            for probe in (m.S('7'), m.F(1.5)):
+                args = list(case['args'])
+                args[i] = probe
+                m.c(case['func'], *args)

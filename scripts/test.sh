@@ -1,5 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite: unit, conformance, snapshot and cluster tests.
-set -euo pipefail
+# The whole test suite: unit, conformance, snapshot, validation, apply and cluster tests.
+# Prints one closing line summing every test binary's result.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-cargo test --all-targets "$@"
+log=$(mktemp)
+cargo test --all-targets "$@" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+summary=$(awk '/^test result: /{p+=$4; f+=$6} END{printf "tests: %d passed, %d failed", p, f}' "$log")
+rm -f "$log"
+echo "$summary"
+exit "$rc"

@@ -6,10 +6,12 @@
 //! go-yaml compatible load and emit, `chart` the chart loader, `render` the `helm template`
 //! pipeline, and `cli` the command line.
 
+pub mod apply;
 pub mod chart;
 pub mod cli;
 pub mod funcs;
 pub mod render;
 pub mod semver;
 pub mod template;
+pub mod validate;
 pub mod yaml;

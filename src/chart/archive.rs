@@ -16,7 +16,7 @@ pub fn is_gzip(data: &[u8]) -> bool {
 }
 
 /// Extracts the chart files of an archive as `(chart-relative path, data)` in archive order.
-pub fn load_archive_files(data: &[u8]) -> Result<Vec<(String, Arc<[u8]>)>, String> {
+pub fn load_archive_files(data: &[u8]) -> Result<super::FileList, String> {
     if !is_gzip(data) {
         return Err(
             "file does not appear to be a gzipped archive; got 'application/octet-stream'".into(),

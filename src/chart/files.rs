@@ -168,4 +168,8 @@ impl Object for Files {
     fn len(&self) -> Option<usize> {
         Some(self.entries.len())
     }
+    /// A Go map or slice is true when it is not empty.
+    fn truthy(&self) -> bool {
+        self.len().unwrap_or(0) > 0
+    }
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-type FileList = Vec<(String, Arc<[u8]>)>;
+use super::FileList;
 
 /// Loads a chart from a directory or a packaged archive.
 pub fn load(path: &Path) -> Result<Chart, String> {

@@ -17,6 +17,9 @@ pub mod values;
 pub use metadata::{Dependency, Maintainer, Metadata};
 
 use crate::template::{MapRef, Value};
+
+/// Chart files as `(chart-relative path, content)`.
+pub type FileList = Vec<(String, Arc<[u8]>)>;
 use std::sync::Arc;
 
 /// A loaded chart with its subcharts.

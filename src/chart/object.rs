@@ -108,4 +108,8 @@ impl Object for VersionSet {
     fn len(&self) -> Option<usize> {
         Some(self.0.len())
     }
+    /// A Go map or slice is true when it is not empty.
+    fn truthy(&self) -> bool {
+        self.len().unwrap_or(0) > 0
+    }
 }

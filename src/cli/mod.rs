@@ -1,7 +1,10 @@
 //! The command line: `rudder template` (a drop-in for `helm template`) and the commands that
 //! follow it. `main.rs` only calls [`main`].
 
+pub mod apply;
+pub mod show;
 pub mod template;
+pub mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -17,6 +20,20 @@ pub struct Cli {
 enum Command {
     /// Locally render templates (same flags and output as `helm template`).
     Template(template::TemplateArgs),
+    /// Render a chart and validate every object offline against Kubernetes and CRD schemas.
+    Validate(validate::ValidateArgs),
+    /// Render a chart and server-side apply it (optionally pruning what is no longer rendered).
+    Apply(apply::ApplyArgs),
+    /// Show what `apply` would change, field by field (Secret values masked).
+    Diff(apply::DiffArgs),
+    /// Delete everything a release applied (the whole ApplySet).
+    Delete(apply::DeleteArgs),
+    /// Show information about a chart.
+    #[command(subcommand)]
+    Show(show::ShowCommand),
+    /// Manage a chart's dependencies (offline: list only).
+    #[command(subcommand, alias = "dep")]
+    Dependency(show::DependencyCommand),
     /// Print the version.
     Version,
 }
@@ -33,6 +50,12 @@ pub fn main() -> i32 {
     };
     let result = match cli.command {
         Command::Template(args) => template::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Apply(args) => apply::run_apply(args),
+        Command::Diff(args) => apply::run_diff(args),
+        Command::Delete(args) => apply::run_delete(args),
+        Command::Show(cmd) => show::run_show(cmd),
+        Command::Dependency(cmd) => show::run_dependency(cmd),
         Command::Version => {
             println!(
                 "rudder {} (helm template parity: v3.17.3)",

@@ -125,8 +125,29 @@ pub struct TemplateArgs {
     description: Option<String>,
 }
 
+impl TemplateArgs {
+    /// `--kube-version`, if given.
+    pub fn kube_version(&self) -> Option<&str> {
+        self.kube_version.as_deref()
+    }
+}
+
 /// Runs `rudder template`.
 pub fn run(a: TemplateArgs) -> Result<(), String> {
+    let text = render_text(&a)?;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Renders as `helm template` would and returns stdout's text; also hands back the chart's
+/// `crds/` objects (for `rudder validate`) through `crds`.
+pub fn render_text_with_crds(
+    a: &TemplateArgs,
+    crds: &mut Vec<(String, std::sync::Arc<[u8]>)>,
+) -> Result<String, String> {
     let (name, chart_path) = match a.args.as_slice() {
         [chart] => ("release-name".to_string(), chart.clone()),
         [name, chart] => (name.clone(), chart.clone()),
@@ -158,6 +179,7 @@ pub fn run(a: TemplateArgs) -> Result<(), String> {
         skip_schema_validation: a.skip_schema_validation,
     };
     let rendered = render_chart(chart, &values, &opts)?;
+    crds.extend(rendered.crds.iter().cloned());
     for w in &rendered.warnings {
         eprintln!("{w}");
     }
@@ -174,11 +196,12 @@ pub fn run(a: TemplateArgs) -> Result<(), String> {
     if let Some(cmd) = &a.post_renderer {
         text = post_render(cmd, &a.post_renderer_args, &text)?;
     }
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .map_err(|e| e.to_string())?;
-    Ok(())
+    Ok(text)
+}
+
+/// Renders as `helm template` would and returns stdout's text.
+pub fn render_text(a: &TemplateArgs) -> Result<String, String> {
+    render_text_with_crds(a, &mut Vec::new())
 }
 
 /// `--name-template`: a template rendered with no data.

@@ -91,7 +91,7 @@ impl Decimal {
         }
         // q = mant1 × 10^(exp1 − exp2 + 16) / mant2, computed on integers.
         let k = self.exp - other.exp + DIVISION_PRECISION;
-        if k.abs() > MAX_EXP_SPREAD {
+        if k.unsigned_abs() > MAX_EXP_SPREAD as u64 {
             return Err("decimal exponent out of range".into());
         }
         let (num, den) = if k >= 0 {

@@ -149,6 +149,11 @@ fn items_of(v: &Value) -> Option<Vec<Value>> {
     match v {
         Value::List(l) => Some(l.items.clone()),
         Value::Bytes(b) => Some(b.iter().map(|x| Value::Int(i64::from(*x))).collect()),
+        // Slice-typed Go objects (`.Capabilities.APIVersions`) reflect as their elements.
+        Value::Object(o) if o.kind_name() == "slice" => match o.to_data() {
+            Value::List(l) => Some(l.items.clone()),
+            _ => None,
+        },
         _ => None,
     }
 }

@@ -14,7 +14,7 @@ use crate::template::{FuncMap, Param, SliceKind, Value};
 use Param::{Any, Float64, Int, String as Str};
 
 /// Most elements `until`/`untilStep`/`seq` will build (Go would try to allocate them all).
-const MAX_RANGE: usize = 10_000_000;
+const MAX_RANGE: usize = 1_000_000;
 
 /// Registers this group's functions.
 pub fn register(m: &mut FuncMap) {
@@ -186,7 +186,7 @@ fn decimal_op(
 /// sprig's `round`: scale, then ceil when the signed fractional part reaches `round_on`, else
 /// floor (so negative numbers round down).
 fn round(val: f64, places: i64, round_on: f64) -> f64 {
-    let pow = if places.abs() < 300 {
+    let pow = if places.unsigned_abs() < 300 {
         10f64.powi(places as i32)
     } else {
         10f64.powf(places as f64)

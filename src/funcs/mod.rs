@@ -18,6 +18,7 @@ pub mod encoding;
 pub mod goduration;
 pub mod golayout;
 pub mod golayout_parse;
+pub mod goregex;
 pub mod gotime;
 pub mod helm;
 pub mod keys;
@@ -67,3 +68,6 @@ pub fn sprig_and_helm() -> FuncMap {
 
 #[cfg(test)]
 mod recorded_tests;
+
+#[cfg(test)]
+mod robustness_tests;

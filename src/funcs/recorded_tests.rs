@@ -239,7 +239,7 @@ fn set_and_merge_mutate_the_given_map() {
 }
 
 /// Every Sprig name of the groups implemented here (Helm 3.17 list, reference §5.1).
-const OUR_NAMES: &[&str] = &[
+pub(crate) const OUR_NAMES: &[&str] = &[
     "abbrev",
     "abbrevboth",
     "add",

@@ -153,6 +153,9 @@ pub fn render_chart(chart: Chart, user: &Map, opts: &RenderOptions) -> Result<Re
     render_chart_with(chart, user, opts, &NoHost)
 }
 
+/// The processed chart, its rendered files `(name, text)` and Helm's warnings.
+pub type RenderedFiles = (Chart, Vec<(String, String)>, Vec<String>);
+
 /// Everything up to the template engine: dependency processing, coalescing, schema and
 /// kubeVersion checks, rendering. Returns the processed chart, every rendered file (partials
 /// excluded, NOTES included) and Helm's warnings.
@@ -161,7 +164,7 @@ pub fn render_files(
     user: &Map,
     opts: &RenderOptions,
     host: &dyn Host,
-) -> Result<(Chart, Vec<(String, String)>, Vec<String>), String> {
+) -> Result<RenderedFiles, String> {
     let mut warnings = Vec::new();
     if chart.metadata.chart_type == "library" {
         return Err("library charts are not installable".into());

@@ -174,6 +174,12 @@ pub(crate) fn execute_template(env: &Env<'_>, name: &str, data: &Value) -> Resul
             format::quote_go(env.root_name)
         )));
     };
+    execute_tree(env, tree, data)
+}
+
+/// Executes `tree` itself (Go's `t.Execute`: the receiver's own tree, whatever the set maps
+/// its name to).
+pub(crate) fn execute_tree(env: &Env<'_>, tree: &Tree, data: &Value) -> Result<String, Error> {
     let dot = Rv::concrete(data.clone());
     let mut state = State {
         env,
@@ -455,13 +461,21 @@ impl Runtime for State<'_, '_> {
             )
         })?;
         let mut overlay: TreeMap = HashMap::new();
+        let mut main: Option<std::sync::Arc<Tree>> = None;
         for tree in trees {
+            let tree = std::sync::Arc::new(tree);
+            if main.is_none() && tree.name == root {
+                main = Some(tree.clone());
+            }
             let exists = overlay.contains_key(&tree.name) || self.env.lookup(&tree.name).is_some();
             if tree.is_empty() && exists {
                 continue;
             }
-            overlay.insert(tree.name.clone(), std::sync::Arc::new(tree));
+            overlay.insert(tree.name.clone(), tree);
         }
+        let Some(main) = main else {
+            return Ok(String::new());
+        };
         let mut layers = self.env.layers.clone();
         layers.push(&overlay);
         let env = Env {
@@ -471,7 +485,7 @@ impl Runtime for State<'_, '_> {
             session: self.env.session,
             root_name: root,
         };
-        let out = grow(|| execute_template(&env, root, data)).map_err(|e| {
+        let out = grow(|| execute_tree(&env, &main, data)).map_err(|e| {
             format!(
                 "error during tpl function execution for {}: {}",
                 format::quote_go(text),

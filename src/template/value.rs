@@ -181,6 +181,10 @@ pub trait Object: Send + Sync + fmt::Debug {
     fn len(&self) -> Option<usize> {
         self.entries().map(|e| e.len())
     }
+    /// For map- or slice-like objects, whether they have no elements.
+    fn is_empty(&self) -> bool {
+        self.len() == Some(0)
+    }
 }
 
 impl Value {
