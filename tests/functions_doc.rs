@@ -17,10 +17,13 @@ const GO_BUILTINS: &[&str] = &[
     "print", "printf", "println", "slice", "urlquery",
 ];
 
+/// A funcs module's name and its `register` function.
+type Registrar = (&'static str, fn(&mut FuncMap));
+
 /// Each registering module with the names it registers, in the order `helm_funcs` calls them
 /// (a later module's registration replaces an earlier one's, so the last group wins).
 fn groups() -> Vec<(&'static str, Vec<String>)> {
-    let registrars: &[(&'static str, fn(&mut FuncMap))] = &[
+    let registrars: &[Registrar] = &[
         ("strings", funcs::strings::register),
         ("regex", funcs::regex::register),
         ("math", funcs::math::register),
