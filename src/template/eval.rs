@@ -154,7 +154,6 @@ impl<'a> State<'a, '_> {
         receiver: Rv,
     ) -> Result<Rv, Error> {
         let has_args = cmd.is_some_and(|c| c.args.len() > 1) || fin.is_some();
-        let typ = receiver.type_name().to_string();
         match &receiver.v {
             Value::Nil if !receiver.iface => {
                 if self.env.options.missing_key == MissingKey::Error {
@@ -165,7 +164,10 @@ impl<'a> State<'a, '_> {
                 }
                 Ok(Rv::invalid())
             }
-            Value::Nil => Err(self.error(format_args!("nil pointer evaluating {typ}.{name}"))),
+            Value::Nil => Err(self.error(format_args!(
+                "nil pointer evaluating {}.{name}",
+                receiver.type_name()
+            ))),
             Value::Map(m) if m.kind() == MapKind::Values && values_method(name).is_some() => {
                 let params = values_method(name).unwrap_or(&[]);
                 let obj: std::sync::Arc<dyn Object> = std::sync::Arc::new(ValuesMethods(m.clone()));
@@ -212,9 +214,15 @@ impl<'a> State<'a, '_> {
                     }
                     Ok(Rv::concrete(v))
                 }
-                None => Err(self.error(format_args!("can't evaluate field {name} in type {typ}"))),
+                None => Err(self.error(format_args!(
+                    "can't evaluate field {name} in type {}",
+                    receiver.type_name()
+                ))),
             },
-            _ => Err(self.error(format_args!("can't evaluate field {name} in type {typ}"))),
+            _ => Err(self.error(format_args!(
+                "can't evaluate field {name} in type {}",
+                receiver.type_name()
+            ))),
         }
     }
 
