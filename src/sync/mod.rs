@@ -6,3 +6,6 @@
 
 pub mod application;
 pub mod git;
+pub mod health;
+pub mod reconcile;
+pub mod source;
