@@ -91,9 +91,9 @@ pub fn assess(kind: &str, j: &Json) -> String {
             }
         }
         "DaemonSet" => {
-            if int(j, "/metadata/generation") > int(j, "/status/observedGeneration") {
-                "Progressing"
-            } else if int(j, "/status/numberAvailable") < int(j, "/status/desiredNumberScheduled") {
+            let stale = int(j, "/metadata/generation") > int(j, "/status/observedGeneration");
+            if stale || int(j, "/status/numberAvailable") < int(j, "/status/desiredNumberScheduled")
+            {
                 "Progressing"
             } else {
                 "Healthy"
