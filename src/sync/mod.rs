@@ -5,6 +5,7 @@
 //! [`controller`] is the polling loop.
 
 pub mod application;
+pub mod controller;
 pub mod git;
 pub mod health;
 pub mod reconcile;
