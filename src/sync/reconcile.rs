@@ -239,7 +239,10 @@ impl Reconciler {
         app_api(self.ctx.client(), app.namespace())
             .patch(
                 &app.metadata.name,
-                &PatchParams::default(),
+                &PatchParams {
+                    field_manager: Some(STATUS_MANAGER.into()),
+                    ..PatchParams::default()
+                },
                 &Patch::Merge(&patch),
             )
             .await
@@ -329,7 +332,12 @@ pub fn status_json(app: &Application, out: &SyncOutcome) -> Json {
     status
 }
 
-/// Writes `out` into the app's status subresource.
+/// Field manager of status and finalizer writes (distinct from the apply manager, so the
+/// app-of-apps' server-side apply of a child Application never fights over `.status`).
+pub const STATUS_MANAGER: &str = "rudder-controller";
+
+/// Writes `out` into the app's `.status`. Argo CD's Application CRD has no status
+/// subresource, so (like Argo CD) this patches the object itself.
 pub async fn write_status(
     client: &kube::Client,
     app: &Application,
@@ -337,9 +345,12 @@ pub async fn write_status(
 ) -> Result<(), String> {
     let patch = json!({"status": status_json(app, out)});
     app_api(client, app.namespace())
-        .patch_status(
+        .patch(
             &app.metadata.name,
-            &PatchParams::default(),
+            &PatchParams {
+                field_manager: Some(STATUS_MANAGER.into()),
+                ..PatchParams::default()
+            },
             &Patch::Merge(&patch),
         )
         .await

@@ -1,0 +1,425 @@
+//! The sync controller against the real API server: a temporary git repository laid out like
+//! the seed (`helm-charts/`, `argocd-apps/`, served over `file://`), the app-of-apps applied,
+//! then polls: all five apps Synced, a committed change applied, hand edits reverted, a
+//! template error and a bad repository leave the cluster untouched with the error in the
+//! status, and a git revert restores the ClusterIssuer email. The seed charts use fixed
+//! namespaces, so this is one ordered test in its own binary (its own API server).
+// The support module re-exports helpers this binary does not use.
+#[allow(unused_imports)]
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use k8s_openapi::api::core::v1::Namespace;
+use kube::api::{Api, DynamicObject, Patch, PatchParams, PostParams};
+use kube::Client;
+use rudder::apply::ClusterContext;
+use rudder::sync::application::Application;
+use rudder::sync::controller::{self, ControllerOptions};
+use rudder::sync::reconcile::{app_api, get_app, Reconciler};
+use serde_json::{json, Value as Json};
+use support::cluster::TestCluster;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.email=t@example.com", "-c", "user.name=t"])
+        .args(args)
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        let dest = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).expect("copy");
+        }
+    }
+}
+
+/// The seed's GitOps repository, with repoURL pointing at itself.
+fn make_repo(dir: &Path) -> String {
+    let url = format!("file://{}", dir.display());
+    for chart in ["external-services", "ghost", "homefonta", "infrastructure"] {
+        copy_dir(
+            &repo().join("charts").join(chart),
+            &dir.join("helm-charts").join(chart),
+        );
+    }
+    copy_dir(&repo().join("gitops/argocd-apps"), &dir.join("argocd-apps"));
+    for f in walk(&dir.join("argocd-apps")) {
+        let text = std::fs::read_to_string(&f).expect("read");
+        let text = text.replace("git@github.com:Nikob2o/ansible-k3s.git", &url);
+        std::fs::write(&f, text).expect("write");
+    }
+    git(dir, &["init", "--quiet", "-b", "main"]);
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "--quiet", "-m", "seed"]);
+    url
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("read_dir").flatten() {
+        if e.path().is_dir() {
+            out.extend(walk(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+fn commit_edit(dir: &Path, file: &str, from: &str, to: &str, msg: &str) -> String {
+    let p = dir.join(file);
+    let text = std::fs::read_to_string(&p).expect("read");
+    assert!(text.contains(from), "{file} lacks {from:?}");
+    std::fs::write(&p, text.replacen(from, to, 1)).expect("write");
+    git(dir, &["commit", "--quiet", "-am", msg]);
+    git(dir, &["rev-parse", "HEAD"])
+}
+
+async fn create_namespace(client: &Client, name: &str) {
+    let api: Api<Namespace> = Api::all(client.clone());
+    let ns: Namespace = serde_json::from_value(json!({"metadata": {"name": name}})).expect("ns");
+    match api.create(&PostParams::default(), &ns).await {
+        Ok(_) => {}
+        Err(kube::Error::Api(e)) if e.code == 409 => {}
+        Err(e) => panic!("create namespace {name}: {e}"),
+    }
+}
+
+async fn create_app(client: &Client, yaml: &str) {
+    let app = Application::from_yaml_docs(yaml).expect("parse");
+    let j = rudder::apply::objects::yaml_to_json(yaml)
+        .expect("yaml")
+        .expect("doc");
+    let obj: DynamicObject = serde_json::from_value(j).expect("object");
+    app_api(client, app[0].namespace())
+        .create(&PostParams::default(), &obj)
+        .await
+        .expect("create app");
+}
+
+async fn status(client: &Client, name: &str) -> Json {
+    get_app(client, "argocd", name)
+        .await
+        .expect("app")
+        .status
+        .unwrap_or(Json::Null)
+}
+
+/// Reads a live object named in an app's status resources.
+async fn live(ctx: &ClusterContext, st: &Json, kind: &str) -> Json {
+    let r = st["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["kind"] == kind))
+        .unwrap_or_else(|| panic!("no {kind} in {st}"))
+        .clone();
+    let res = ctx
+        .resolve_gvk(
+            r["group"].as_str().unwrap_or(""),
+            r["version"].as_str().unwrap_or(""),
+            kind,
+        )
+        .expect("resolve");
+    let api: Api<DynamicObject> = match r["namespace"].as_str() {
+        Some(ns) => Api::namespaced_with(ctx.client().clone(), ns, &res.resource),
+        None => Api::all_with(ctx.client().clone(), &res.resource),
+    };
+    let o = api
+        .get(r["name"].as_str().unwrap_or(""))
+        .await
+        .expect("live object");
+    serde_json::to_value(o).expect("json")
+}
+
+const CHILDREN: [&str; 4] = ["external-services", "ghost", "home-fonta", "infrastructure"];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seed_gitops_workflow() {
+    let cluster = TestCluster::shared();
+    let client = cluster.client().await;
+    let ctx = ClusterContext::connect(&client).await.expect("connect");
+    let work = std::env::temp_dir().join(format!("rudder-sync-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    let gitdir = work.join("repo");
+    std::fs::create_dir_all(&gitdir).expect("mkdir");
+    let url = make_repo(&gitdir);
+    let reconciler = Reconciler::new(ctx.clone(), work.join("cache"));
+
+    // argocd and cert-manager exist before Argo CD syncs anything on the seed cluster
+    // (installed by Ansible); the infrastructure chart puts a SealedSecret in cert-manager.
+    for ns in ["argocd", "cert-manager"] {
+        create_namespace(&client, ns).await;
+    }
+    let aoa = std::fs::read_to_string(gitdir.join("argocd-apps/app-of-apps.yaml")).expect("aoa");
+    create_app(&client, &aoa).await;
+
+    // 1. One poll: the app-of-apps creates the four children, which sync in the same poll.
+    let t = Instant::now();
+    let report = reconciler.poll("argocd").await.expect("poll");
+    eprintln!("first poll: {:?}", t.elapsed());
+    let mut names: Vec<_> = report.synced.iter().map(|(n, _)| n.clone()).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "app-of-apps",
+            "external-services",
+            "ghost",
+            "home-fonta",
+            "infrastructure"
+        ]
+    );
+    let head = git(&gitdir, &["rev-parse", "HEAD"]);
+    for (name, out) in &report.synced {
+        let out = out.as_ref().expect("status written");
+        assert_eq!(out.sync_status, "Synced", "{name}: {}", out.message);
+        assert_eq!(out.revision.as_deref(), Some(head.as_str()));
+        let st = status(&client, name).await;
+        assert_eq!(st["sync"]["status"], "Synced", "{name}");
+        assert_eq!(st["sync"]["revision"], head.as_str());
+        assert_eq!(st["operationState"]["phase"], "Succeeded");
+        assert_eq!(st["history"].as_array().map(Vec::len), Some(1));
+        assert!(!st["resources"]
+            .as_array()
+            .map(Vec::is_empty)
+            .unwrap_or(true));
+    }
+    // No kubelet or controllers: Deployments never get a status, so Argo says Progressing.
+    assert_eq!(
+        status(&client, "ghost").await["health"]["status"],
+        "Progressing"
+    );
+    assert_eq!(
+        status(&client, "app-of-apps").await["health"]["status"],
+        "Healthy"
+    );
+    // Every object listed in the statuses exists.
+    for name in CHILDREN {
+        let st = status(&client, name).await;
+        for r in st["resources"].as_array().cloned().unwrap_or_default() {
+            let kind = r["kind"].as_str().unwrap_or("");
+            let obj = live(&ctx, &json!({"resources": [r.clone()]}), kind).await;
+            assert_eq!(obj["metadata"]["name"], r["name"]);
+        }
+    }
+    let issuer = live(
+        &ctx,
+        &status(&client, "infrastructure").await,
+        "ClusterIssuer",
+    )
+    .await;
+    let email = issuer["spec"]["acme"]["email"].clone();
+    assert_eq!(email, "nikob2o@hotmail.fr");
+
+    // 2. A second poll changes nothing and adds no history.
+    let report = reconciler.poll("argocd").await.expect("poll");
+    assert!(report
+        .synced
+        .iter()
+        .all(|(_, o)| o.as_ref().is_ok_and(|o| !o.changed)));
+    assert_eq!(
+        status(&client, "home-fonta").await["history"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+
+    // 3. The controller loop with a 1 s poll: a commit is applied, hand edits are reverted.
+    let opts = ControllerOptions {
+        namespace: "argocd".into(),
+        poll_interval: Duration::from_secs(1),
+        cache_dir: work.join("cache"),
+    };
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let loop_reconciler = reconciler.clone();
+    let handle = tokio::spawn(async move {
+        controller::run(
+            &loop_reconciler,
+            &opts,
+            async {
+                let _ = stop_rx.await;
+            },
+            |_| {},
+        )
+        .await;
+    });
+    let committed = Instant::now();
+    let rev2 = commit_edit(
+        &gitdir,
+        "helm-charts/homefonta/values.yaml",
+        "replicaCount: 1",
+        "replicaCount: 2",
+        "scale homefonta",
+    );
+    let st = status(&client, "home-fonta").await;
+    let dep_name = live(&ctx, &st, "Deployment").await["metadata"]["name"].clone();
+    let latency = loop {
+        let dep = live(&ctx, &st, "Deployment").await;
+        if dep["spec"]["replicas"] == 2 {
+            break committed.elapsed();
+        }
+        assert!(
+            committed.elapsed() < Duration::from_secs(60),
+            "replicas never became 2"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    eprintln!("commit-to-applied latency with a 1 s poll: {latency:?}");
+    let st = loop {
+        let st = status(&client, "home-fonta").await;
+        if st["sync"]["revision"] == rev2.as_str() {
+            break st;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(st["history"].as_array().map(Vec::len) >= Some(2));
+
+    // Hand edit (as `kubectl edit` would): reverted by the next poll (selfHeal).
+    let dep_ns = st["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["kind"] == "Deployment"))
+        .and_then(|r| r["namespace"].as_str())
+        .unwrap_or("home-fonta")
+        .to_string();
+    let deps: Api<k8s_openapi::api::apps::v1::Deployment> =
+        Api::namespaced(client.clone(), &dep_ns);
+    deps.patch(
+        dep_name.as_str().unwrap_or(""),
+        &PatchParams {
+            field_manager: Some("kubectl-edit".into()),
+            ..PatchParams::default()
+        },
+        &Patch::Merge(json!({"spec": {"replicas": 5}})),
+    )
+    .await
+    .expect("hand edit");
+    let edited = Instant::now();
+    loop {
+        let d = deps
+            .get(dep_name.as_str().unwrap_or(""))
+            .await
+            .expect("dep");
+        if d.spec.and_then(|s| s.replicas) == Some(2) {
+            break;
+        }
+        assert!(
+            edited.elapsed() < Duration::from_secs(60),
+            "hand edit never reverted"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eprintln!("hand edit reverted after {:?}", edited.elapsed());
+    let _ = stop_tx.send(());
+    handle.await.expect("controller loop ends on shutdown");
+
+    // 4. A template error: nothing applied or pruned, the error is in the status.
+    let ghost_before = status(&client, "ghost").await;
+    let ghost_dep = live(&ctx, &ghost_before, "Deployment").await;
+    std::fs::write(
+        gitdir.join("helm-charts/ghost/templates/deployment.yaml"),
+        "{{ fail \"broken on purpose\" }}\n",
+    )
+    .expect("write");
+    git(&gitdir, &["commit", "--quiet", "-am", "break ghost"]);
+    let report = reconciler.poll("argocd").await.expect("poll");
+    let out = report
+        .synced
+        .iter()
+        .find(|(n, _)| n == "ghost")
+        .and_then(|(_, o)| o.as_ref().ok())
+        .expect("ghost outcome");
+    assert_eq!(out.phase, "Error");
+    assert!(out.message.contains("broken on purpose"), "{}", out.message);
+    let st = status(&client, "ghost").await;
+    assert_eq!(st["sync"]["status"], "Unknown");
+    assert_eq!(st["conditions"][0]["type"], "ComparisonError");
+    assert!(st["conditions"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("broken on purpose")));
+    // The Deployment is still there, unchanged (not pruned for being absent from the render).
+    let still = live(&ctx, &ghost_before, "Deployment").await;
+    assert_eq!(still["metadata"]["uid"], ghost_dep["metadata"]["uid"]);
+    assert_eq!(
+        still["metadata"]["resourceVersion"],
+        ghost_dep["metadata"]["resourceVersion"]
+    );
+    git(&gitdir, &["revert", "--no-edit", "HEAD"]);
+
+    // 5. A bad repository: an app pointing at it errors, the cluster is untouched.
+    let bad = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: broken\n  \
+         namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: file:///nonexistent/rudder-repo\n    \
+         targetRevision: HEAD\n    path: x\n  destination:\n    server: https://kubernetes.default.svc\n    \
+         namespace: broken\n  syncPolicy:\n    automated: {prune: true, selfHeal: true}\n";
+    create_app(&client, bad).await;
+    let report = reconciler.poll("argocd").await.expect("poll");
+    let out = report
+        .synced
+        .iter()
+        .find(|(n, _)| n == "broken")
+        .and_then(|(_, o)| o.as_ref().ok())
+        .expect("broken outcome");
+    assert!(
+        out.message.starts_with("Failed to fetch source"),
+        "{}",
+        out.message
+    );
+    assert!(out.revision.is_none());
+    let st = status(&client, "broken").await;
+    assert_eq!(st["sync"]["status"], "Unknown");
+    assert_eq!(st["operationState"]["phase"], "Error");
+    // ghost recovered after the revert.
+    assert_eq!(status(&client, "ghost").await["sync"]["status"], "Synced");
+    assert!(report
+        .synced
+        .iter()
+        .filter(|(n, _)| n != "broken")
+        .all(|(n, o)| o.as_ref().is_ok_and(|o| o.sync_status == "Synced") || n.is_empty()));
+
+    // 6. Change the ClusterIssuer email, then git revert: the original is restored.
+    commit_edit(
+        &gitdir,
+        "helm-charts/infrastructure/values.yaml",
+        "email: nikob2o@hotmail.fr",
+        "email: ops@example.com",
+        "new email",
+    );
+    reconciler.poll("argocd").await.expect("poll");
+    let st = status(&client, "infrastructure").await;
+    assert_eq!(
+        live(&ctx, &st, "ClusterIssuer").await["spec"]["acme"]["email"],
+        "ops@example.com"
+    );
+    git(&gitdir, &["revert", "--no-edit", "HEAD"]);
+    reconciler.poll("argocd").await.expect("poll");
+    let st = status(&client, "infrastructure").await;
+    assert_eq!(
+        live(&ctx, &st, "ClusterIssuer").await["spec"]["acme"]["email"],
+        email
+    );
+    assert_eq!(
+        st["sync"]["revision"],
+        git(&gitdir, &["rev-parse", "HEAD"]).as_str()
+    );
+    let _ = url;
+    let _ = std::fs::remove_dir_all(&work);
+}
