@@ -2,6 +2,7 @@
 //! follow it. `main.rs` only calls [`main`].
 
 pub mod apply;
+pub mod sync;
 pub mod template;
 pub mod validate;
 
@@ -27,6 +28,10 @@ enum Command {
     Diff(apply::DiffArgs),
     /// Delete everything a release applied (the whole ApplySet).
     Delete(apply::DeleteArgs),
+    /// Run the sync controller: poll Argo CD Applications and sync them (Ctrl-C stops).
+    Controller(sync::ControllerArgs),
+    /// Inspect and sync Argo CD Applications (`list`, `get`, `sync`).
+    App(sync::AppArgs),
     /// Print the version.
     Version,
 }
@@ -47,6 +52,8 @@ pub fn main() -> i32 {
         Command::Apply(args) => apply::run_apply(args),
         Command::Diff(args) => apply::run_diff(args),
         Command::Delete(args) => apply::run_delete(args),
+        Command::Controller(args) => sync::run_controller(args),
+        Command::App(args) => sync::run_app(args),
         Command::Version => {
             println!(
                 "rudder {} (helm template parity: v3.17.3)",
