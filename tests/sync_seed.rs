@@ -421,5 +421,116 @@ async fn seed_gitops_workflow() {
         git(&gitdir, &["rev-parse", "HEAD"]).as_str()
     );
     let _ = url;
+
+    // 7. The CLI: `rudder app list|get|sync` read and write the same statuses.
+    let kc = cluster.kubeconfig_path().to_path_buf();
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_rudder"))
+            .args(args)
+            .arg("--kubeconfig")
+            .arg(&kc)
+            .arg("--cache-dir")
+            .arg(work.join("cli-cache"))
+            .output()
+            .expect("run rudder");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, list, err) = cli(&["app", "list"]);
+    assert!(ok, "{err}");
+    let header: Vec<&str> = list
+        .lines()
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        &header[..7],
+        [
+            "NAME",
+            "CLUSTER",
+            "NAMESPACE",
+            "PROJECT",
+            "STATUS",
+            "HEALTH",
+            "SYNCPOLICY"
+        ]
+    );
+    for name in CHILDREN {
+        let line = list
+            .lines()
+            .find(|l| l.starts_with(&format!("argocd/{name} ")))
+            .unwrap_or_else(|| panic!("{name} not listed:\n{list}"));
+        assert!(line.contains(" Synced "), "{line}");
+    }
+    assert!(list.contains("argocd/broken") && list.contains("ComparisonError"));
+    let (ok, get, err) = cli(&["app", "get", "ghost", "-o", "json"]);
+    assert!(ok, "{err}");
+    let j: Json = serde_json::from_str(&get).expect("json");
+    assert_eq!(j["status"]["sync"]["status"], "Synced");
+    let (ok, text, err) = cli(&["app", "sync", "home-fonta"]);
+    assert!(ok, "{err}");
+    assert!(
+        text.contains("Sync Status:        Synced to HEAD"),
+        "{text}"
+    );
+    assert!(text.contains("Deployment"), "{text}");
+    let (ok, _, err) = cli(&["app", "sync", "broken"]);
+    assert!(!ok && err.contains("Failed to fetch source"), "{err}");
+
+    // 8. The controller binary: polls, then exits cleanly on SIGTERM. Its RSS is reported.
+    let child = Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(["controller", "--poll-interval", "1s", "--kubeconfig"])
+        .arg(&kc)
+        .arg("--cache-dir")
+        .arg(work.join("bin-cache"))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn controller");
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let rss = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .map(str::to_string)
+        .unwrap_or_default();
+    eprintln!("controller after 4 s of 1 s polls: {rss}");
+    // SAFETY: kill(2) on the pid of a child we spawned and have not reaped.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    let out = child.wait_with_output().expect("controller exit");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{log}");
+    assert!(
+        log.contains("ghost: Synced") && log.contains("stopped"),
+        "{log}"
+    );
+
+    // 9. Deleting the app-of-apps (resources finalizer): its children are deleted, then
+    // the finalizer is removed and the app disappears.
+    app_api(&client, "argocd")
+        .delete("app-of-apps", &Default::default())
+        .await
+        .expect("delete app-of-apps");
+    let report = reconciler.poll("argocd").await.expect("poll");
+    assert!(
+        report
+            .finalized
+            .iter()
+            .any(|(n, r)| n == "app-of-apps" && r.is_ok()),
+        "{:?}",
+        report.finalized
+    );
+    let api = app_api(&client, "argocd");
+    for name in ["app-of-apps", "ghost", "home-fonta"] {
+        assert!(
+            api.get_opt(name).await.expect("get").is_none(),
+            "{name} still exists"
+        );
+    }
     let _ = std::fs::remove_dir_all(&work);
 }
