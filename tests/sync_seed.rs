@@ -420,7 +420,46 @@ async fn seed_gitops_workflow() {
         st["sync"]["revision"],
         git(&gitdir, &["rev-parse", "HEAD"]).as_str()
     );
-    let _ = url;
+
+    // 6b. A manual app is compared, not applied: OutOfSync until synced by hand.
+    std::fs::create_dir_all(gitdir.join("manual")).expect("mkdir");
+    std::fs::write(
+        gitdir.join("manual/cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: manual-cm\ndata:\n  a: b\n",
+    )
+    .expect("write");
+    git(&gitdir, &["add", "."]);
+    git(&gitdir, &["commit", "--quiet", "-m", "manual app"]);
+    let manual = format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: manual\n  \
+         namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: {url}\n    \
+         path: manual\n  destination:\n    server: https://kubernetes.default.svc\n    \
+         namespace: argocd\n"
+    );
+    create_app(&client, &manual).await;
+    let report = reconciler.poll("argocd").await.expect("poll");
+    let out = report
+        .refreshed
+        .iter()
+        .find(|(n, _)| n == "manual")
+        .and_then(|(_, o)| o.as_ref().ok())
+        .expect("manual outcome");
+    assert_eq!(out.sync_status, "OutOfSync", "{}", out.message);
+    let st = status(&client, "manual").await;
+    assert_eq!(st["sync"]["status"], "OutOfSync");
+    assert_eq!(st["resources"][0]["health"]["status"], "Missing");
+    assert!(st.get("operationState").is_none());
+    let cms: Api<k8s_openapi::api::core::v1::ConfigMap> = Api::namespaced(client.clone(), "argocd");
+    assert!(cms.get_opt("manual-cm").await.expect("get").is_none());
+    let app = get_app(&client, "argocd", "manual").await.expect("app");
+    let out = reconciler.sync(&app, false).await;
+    assert_eq!(out.sync_status, "Synced", "{}", out.message);
+    assert!(cms.get_opt("manual-cm").await.expect("get").is_some());
+    let report = reconciler.poll("argocd").await.expect("poll");
+    assert!(report
+        .refreshed
+        .iter()
+        .any(|(n, o)| n == "manual" && o.as_ref().is_ok_and(|o| o.sync_status == "Synced")));
 
     // 7. The CLI: `rudder app list|get|sync` read and write the same statuses.
     let kc = cluster.kubeconfig_path().to_path_buf();

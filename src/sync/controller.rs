@@ -1,11 +1,11 @@
 //! The polling loop of `rudder controller`: every interval (with jitter) list the
 //! Applications of one namespace, finalize those being deleted, and sync those with an
-//! automated policy. Every poll re-applies, which server-side apply makes idempotent, so
+//! automated policy (the others are compared and their status written). Every poll re-applies, which server-side apply makes idempotent, so
 //! live drift is reverted within one interval (selfHeal).
 
 use super::application::Application;
 use super::git::GitCache;
-use super::reconcile::{list_apps, Reconciler, SyncOutcome};
+use super::reconcile::{list_apps, write_status, Reconciler, SyncOutcome};
 use crate::apply::ClusterContext;
 use std::collections::BTreeSet;
 use std::future::Future;
@@ -45,7 +45,9 @@ pub struct PollReport {
     pub synced: Vec<(String, Result<SyncOutcome, String>)>,
     /// Apps whose resources were deleted and finalizer removed (or the error).
     pub finalized: Vec<(String, Result<(), String>)>,
-    /// Apps skipped (manual sync policy) or unparseable.
+    /// Apps with a manual sync policy, compared only (status written, nothing applied).
+    pub refreshed: Vec<(String, Result<SyncOutcome, String>)>,
+    /// Unparseable apps.
     pub skipped: Vec<String>,
 }
 
@@ -96,7 +98,11 @@ impl Reconciler {
         } else if app.automated() {
             report.synced.push((name, self.reconcile(app).await));
         } else {
-            report.skipped.push(name);
+            let out = self.refresh(app).await;
+            let r = write_status(self.ctx.client(), app, &out)
+                .await
+                .map(|_| out);
+            report.refreshed.push((name, r));
         }
     }
 }

@@ -9,6 +9,7 @@ use super::application::{Application, GROUP, RESOURCES_FINALIZER, VERSION};
 use super::git::GitCache;
 use super::source::{render_source, Capabilities};
 use crate::apply::{self, Action, ApplyOptions, ApplyReport, ClusterContext, ObjectRef};
+use crate::render::Rendered;
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams};
 use serde_json::{json, Value as Json};
 use std::sync::{Arc, Mutex};
@@ -38,10 +39,24 @@ pub struct SyncOutcome {
     pub phase: String,
     /// Human-readable outcome.
     pub message: String,
-    /// Per object: ref, sync action and health.
-    pub resources: Vec<(ObjectRef, String)>,
+    /// Per object: ref, sync status and health.
+    pub resources: Vec<ResourceStatus>,
     /// True when the apply created, changed or deleted something.
     pub changed: bool,
+    /// A comparison only (manual sync policy): no operation ran, so `operationState` and
+    /// `history` are left as they are.
+    pub refresh_only: bool,
+}
+
+/// One entry of `status.resources`.
+#[derive(Clone, Debug)]
+pub struct ResourceStatus {
+    /// The object.
+    pub object: ObjectRef,
+    /// `Synced` or `OutOfSync`.
+    pub status: String,
+    /// Health (`Missing` for an object not created yet).
+    pub health: String,
 }
 
 impl SyncOutcome {
@@ -106,8 +121,9 @@ pub async fn get_app(
 }
 
 impl Reconciler {
-    /// Fetches, renders and applies `app`. `prune` deletes objects no longer rendered.
-    pub async fn sync(&self, app: &Application, prune: bool) -> SyncOutcome {
+    /// Fetches and renders `app`'s source: the commit SHA and the rendered set, or the
+    /// error outcome (nothing may be applied or pruned then).
+    async fn fetch_render(&self, app: &Application) -> Result<(String, Rendered), SyncOutcome> {
         let git = self.git.clone();
         let url = app.spec.source.repo_url.clone();
         let rev = app.target_revision().to_string();
@@ -127,20 +143,23 @@ impl Reconciler {
             Ok::<_, (Option<String>, String)>((sha, rendered))
         })
         .await;
-        let (sha, rendered) = match res {
-            Ok(Ok(v)) => v,
+        match res {
+            Ok(Ok(v)) => Ok(v),
             Ok(Err((sha, e))) => {
                 let what = if sha.is_none() {
                     "Failed to fetch source"
                 } else {
                     "Failed to render source"
                 };
-                return SyncOutcome::error(sha, format!("{what}: {e}"));
+                Err(SyncOutcome::error(sha, format!("{what}: {e}")))
             }
-            Err(e) => return SyncOutcome::error(None, format!("render task failed: {e}")),
-        };
+            Err(e) => Err(SyncOutcome::error(None, format!("render task failed: {e}"))),
+        }
+    }
+
+    fn apply_options(app: &Application, prune: bool) -> ApplyOptions {
         let skip_crds = app.spec.source.helm.as_ref().is_some_and(|h| h.skip_crds);
-        let opts = ApplyOptions {
+        ApplyOptions {
             prune,
             force_conflicts: true,
             adopt: true,
@@ -148,7 +167,83 @@ impl Reconciler {
             render_complete: true,
             include_crds: !skip_crds,
             ..ApplyOptions::default()
+        }
+    }
+
+    /// Compares `app`'s source with the cluster without changing anything (manual sync
+    /// policy): `Synced` when a server-side dry run changes nothing and nothing needs pruning.
+    pub async fn refresh(&self, app: &Application) -> SyncOutcome {
+        let (sha, rendered) = match self.fetch_render(app).await {
+            Ok(v) => v,
+            Err(mut out) => {
+                out.refresh_only = true;
+                return out;
+            }
         };
+        let opts = Self::apply_options(app, true);
+        let diff = apply::diff(
+            &self.ctx,
+            app.release_name(),
+            app.dest_namespace(),
+            &rendered,
+            &opts,
+        )
+        .await;
+        let diff = match diff {
+            Ok(d) => d,
+            Err(e) => {
+                let mut out = SyncOutcome::error(Some(sha), format!("Failed to compare: {e}"));
+                out.refresh_only = true;
+                return out;
+            }
+        };
+        let mut resources = Vec::new();
+        let mut worst = "Healthy".to_string();
+        for o in &diff.objects {
+            let health = match o.action {
+                Action::Created => "Missing".to_string(),
+                _ => super::health::object_health(&self.ctx, &o.object).await,
+            };
+            if !matches!(o.action, Action::Pruned)
+                && super::health::rank(&health) > super::health::rank(&worst)
+            {
+                worst = health.clone();
+            }
+            let status = if o.action == Action::Unchanged {
+                "Synced"
+            } else {
+                "OutOfSync"
+            };
+            resources.push(ResourceStatus {
+                object: o.object.clone(),
+                status: status.into(),
+                health,
+            });
+        }
+        SyncOutcome {
+            revision: Some(sha),
+            sync_status: if diff.is_empty() {
+                "Synced"
+            } else {
+                "OutOfSync"
+            }
+            .into(),
+            health: worst,
+            phase: "Succeeded".into(),
+            message: String::new(),
+            resources,
+            changed: false,
+            refresh_only: true,
+        }
+    }
+
+    /// Fetches, renders and applies `app`. `prune` deletes objects no longer rendered.
+    pub async fn sync(&self, app: &Application, prune: bool) -> SyncOutcome {
+        let (sha, rendered) = match self.fetch_render(app).await {
+            Ok(v) => v,
+            Err(out) => return out,
+        };
+        let opts = Self::apply_options(app, prune);
         let report = apply::apply(
             &self.ctx,
             app.release_name(),
@@ -181,7 +276,11 @@ impl Reconciler {
             if super::health::rank(&h) > super::health::rank(&worst) {
                 worst = h.clone();
             }
-            resources.push((r.object.clone(), h));
+            resources.push(ResourceStatus {
+                object: r.object.clone(),
+                status: "Synced".into(),
+                health: h,
+            });
         }
         let mut message = "successfully synced (all tasks run)".to_string();
         if let Some(why) = &report.prune_refused {
@@ -197,6 +296,7 @@ impl Reconciler {
             message,
             resources,
             changed: !report.is_noop(),
+            refresh_only: false,
         }
     }
 
@@ -274,7 +374,10 @@ pub fn status_json(app: &Application, out: &SyncOutcome) -> Json {
         .and_then(|h| h.get("revision"))
         .and_then(Json::as_str)
         .map(str::to_string);
-    if out.phase == "Succeeded" && (out.changed || last_rev.as_deref() != Some(&revision)) {
+    if !out.refresh_only
+        && out.phase == "Succeeded"
+        && (out.changed || last_rev.as_deref() != Some(&revision))
+    {
         let id = history
             .iter()
             .filter_map(|h| h.get("id").and_then(Json::as_i64))
@@ -289,9 +392,10 @@ pub fn status_json(app: &Application, out: &SyncOutcome) -> Json {
     let resources: Vec<Json> = out
         .resources
         .iter()
-        .map(|(o, h)| {
+        .map(|rs| {
+            let o = &rs.object;
             let mut r = json!({"group": o.group, "version": o.version, "kind": o.kind,
-                "name": o.name, "status": "Synced", "health": {"status": h}});
+                "name": o.name, "status": rs.status, "health": {"status": rs.health}});
             if !o.namespace.is_empty() {
                 r["namespace"] = json!(o.namespace);
             }
@@ -324,6 +428,13 @@ pub fn status_json(app: &Application, out: &SyncOutcome) -> Json {
     });
     if out.revision.is_some() {
         status["sync"]["revision"] = json!(revision);
+    }
+    if out.refresh_only {
+        // No operation ran: the last operation and the history stay as they were.
+        if let Some(m) = status.as_object_mut() {
+            m.remove("operationState");
+            m.remove("history");
+        }
     }
     // A failed fetch or render leaves the last known resources in place (nothing changed).
     if out.phase == "Succeeded" {
@@ -371,6 +482,7 @@ mod tests {
             message: "m".into(),
             resources: Vec::new(),
             changed,
+            refresh_only: false,
         }
     }
 
@@ -397,6 +509,14 @@ mod tests {
         assert_eq!(s["sync"]["status"], "Unknown");
         assert_eq!(s["conditions"][0]["type"], "ComparisonError");
         assert!(s["resources"].is_null());
+        app.status = Some(s);
+        // A refresh (manual policy) reports sync status but no operation or history.
+        let mut r = outcome("Succeeded", "c", false);
+        r.refresh_only = true;
+        r.sync_status = "OutOfSync".into();
+        let s = status_json(&app, &r);
+        assert_eq!(s["sync"]["status"], "OutOfSync");
+        assert!(s.get("operationState").is_none() && s.get("history").is_none());
     }
 
     #[test]
