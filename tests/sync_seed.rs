@@ -453,6 +453,9 @@ async fn seed_gitops_workflow() {
     assert!(cms.get_opt("manual-cm").await.expect("get").is_none());
     let app = get_app(&client, "argocd", "manual").await.expect("app");
     let out = reconciler.sync(&app, false).await;
+    rudder::sync::reconcile::write_status(&client, &app, &out)
+        .await
+        .expect("status");
     assert_eq!(out.sync_status, "Synced", "{}", out.message);
     assert!(cms.get_opt("manual-cm").await.expect("get").is_some());
     let report = reconciler.poll("argocd").await.expect("poll");
@@ -460,6 +463,45 @@ async fn seed_gitops_workflow() {
         .refreshed
         .iter()
         .any(|(n, o)| n == "manual" && o.as_ref().is_ok_and(|o| o.sync_status == "Synced")));
+
+    // 6c. Automated without selfHeal: drift at the synced revision is reported, not
+    // reverted; a new commit is synced.
+    app_api(&client, "argocd")
+        .patch(
+            "manual",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"spec": {"syncPolicy": {"automated": {"prune": true}}}})),
+        )
+        .await
+        .expect("make automated");
+    cms.patch(
+        "manual-cm",
+        &PatchParams {
+            field_manager: Some("kubectl-edit".into()),
+            ..PatchParams::default()
+        },
+        &Patch::Merge(json!({"data": {"a": "edited"}})),
+    )
+    .await
+    .expect("edit cm");
+    let report = reconciler.poll("argocd").await.expect("poll");
+    assert!(report
+        .refreshed
+        .iter()
+        .any(|(n, o)| n == "manual" && o.as_ref().is_ok_and(|o| o.sync_status == "OutOfSync")));
+    let cm = cms.get("manual-cm").await.expect("cm");
+    assert_eq!(
+        cm.data.and_then(|d| d.get("a").cloned()).as_deref(),
+        Some("edited")
+    );
+    commit_edit(&gitdir, "manual/cm.yaml", "a: b", "a: new", "manual change");
+    let report = reconciler.poll("argocd").await.expect("poll");
+    assert!(report.synced.iter().any(|(n, _)| n == "manual"));
+    let cm = cms.get("manual-cm").await.expect("cm");
+    assert_eq!(
+        cm.data.and_then(|d| d.get("a").cloned()).as_deref(),
+        Some("new")
+    );
 
     // 7. The CLI: `rudder app list|get|sync` read and write the same statuses.
     let kc = cluster.kubeconfig_path().to_path_buf();

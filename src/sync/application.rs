@@ -227,6 +227,21 @@ impl Application {
         }
     }
 
+    /// The inventory (ApplySet) key of the app's objects: the app name, as Argo CD tracks by
+    /// app name whatever the Helm release name, so two apps never share (and prune) a set.
+    pub fn inventory_name(&self) -> &str {
+        &self.metadata.name
+    }
+
+    /// The last revision an operation synced successfully (from `status.operationState`).
+    pub fn last_synced_revision(&self) -> Option<&str> {
+        let op = self.status.as_ref()?.get("operationState")?;
+        if op.get("phase").and_then(Json::as_str) != Some("Succeeded") {
+            return None;
+        }
+        op.pointer("/syncResult/revision").and_then(Json::as_str)
+    }
+
     /// The target revision (`HEAD` when empty).
     pub fn target_revision(&self) -> &str {
         if self.spec.source.target_revision.is_empty() {
@@ -400,6 +415,20 @@ spec:
         assert!(!a.automated());
         assert_eq!(a.sync_policy_label(), "Manual");
         assert_eq!(a.namespace(), "argocd");
+    }
+
+    #[test]
+    fn last_synced_revision_needs_success() {
+        let mut a = Application::default();
+        assert_eq!(a.last_synced_revision(), None);
+        a.status = Some(serde_json::json!({"operationState": {"phase": "Failed",
+            "syncResult": {"revision": "abc"}}}));
+        assert_eq!(a.last_synced_revision(), None);
+        a.status = Some(serde_json::json!({"operationState": {"phase": "Succeeded",
+            "syncResult": {"revision": "abc"}}}));
+        assert_eq!(a.last_synced_revision(), Some("abc"));
+        a.metadata.name = "n".into();
+        assert_eq!(a.inventory_name(), "n");
     }
 
     #[test]

@@ -95,7 +95,23 @@ impl Reconciler {
         let name = app.metadata.name.clone();
         if app.is_deleting() {
             report.finalized.push((name, self.finalize(app).await));
+        } else if app.automated_policy().is_some_and(|a| !a.self_heal) {
+            // Without selfHeal, Argo CD syncs a revision once: drift at an already synced
+            // revision is only reported (OutOfSync), a new revision is synced.
+            let out = self.refresh(app).await;
+            let resync = out.phase == "Succeeded"
+                && out.sync_status == "OutOfSync"
+                && out.revision.as_deref() != app.last_synced_revision();
+            if resync {
+                report.synced.push((name, self.reconcile(app).await));
+            } else {
+                let r = write_status(self.ctx.client(), app, &out)
+                    .await
+                    .map(|_| out);
+                report.refreshed.push((name, r));
+            }
         } else if app.automated() {
+            // selfHeal: every poll re-applies (idempotent under server-side apply).
             report.synced.push((name, self.reconcile(app).await));
         } else {
             let out = self.refresh(app).await;

@@ -183,7 +183,7 @@ impl Reconciler {
         let opts = Self::apply_options(app, true);
         let diff = apply::diff(
             &self.ctx,
-            app.release_name(),
+            app.inventory_name(),
             app.dest_namespace(),
             &rendered,
             &opts,
@@ -246,7 +246,7 @@ impl Reconciler {
         let opts = Self::apply_options(app, prune);
         let report = apply::apply(
             &self.ctx,
-            app.release_name(),
+            app.inventory_name(),
             app.dest_namespace(),
             &rendered,
             &opts,
@@ -320,7 +320,7 @@ impl Reconciler {
             confirm_prune: true,
             ..ApplyOptions::default()
         };
-        match apply::delete(&self.ctx, app.release_name(), app.dest_namespace(), &opts).await {
+        match apply::delete(&self.ctx, app.inventory_name(), app.dest_namespace(), &opts).await {
             Ok(_) => {}
             // Never applied: nothing to delete.
             Err(apply::ApplyError::Inventory(m)) if m.contains("has no inventory") => {}
