@@ -591,6 +591,27 @@ async fn seed_gitops_workflow() {
         "{log}"
     );
 
+    // 8b. Removing a child from Git: the app-of-apps does not prune an Application without
+    // confirmation (blast-radius class), it says so in its status.
+    git(
+        &gitdir,
+        &["rm", "--quiet", "argocd-apps/applications/ghost.yaml"],
+    );
+    git(&gitdir, &["commit", "--quiet", "-m", "drop ghost"]);
+    reconciler.poll("argocd").await.expect("poll");
+    let st = status(&client, "app-of-apps").await;
+    assert!(
+        st["operationState"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("confirmation")),
+        "{st}"
+    );
+    assert!(app_api(&client, "argocd")
+        .get_opt("ghost")
+        .await
+        .expect("get")
+        .is_some());
+
     // 9. Deleting the app-of-apps (resources finalizer): its children are deleted, then
     // the finalizer is removed and the app disappears.
     app_api(&client, "argocd")
