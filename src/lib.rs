@@ -12,6 +12,7 @@ pub mod cli;
 pub mod funcs;
 pub mod render;
 pub mod semver;
+pub mod sync;
 pub mod template;
 pub mod validate;
 pub mod yaml;

@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod lint;
 pub mod show;
+pub mod sync;
 pub mod template;
 pub mod validate;
 
@@ -37,6 +38,10 @@ enum Command {
     /// Manage a chart's dependencies (offline: list only).
     #[command(subcommand, alias = "dep")]
     Dependency(show::DependencyCommand),
+    /// Run the sync controller: poll Argo CD Applications and sync them (Ctrl-C stops).
+    Controller(sync::ControllerArgs),
+    /// Inspect and sync Argo CD Applications (`list`, `get`, `sync`).
+    App(sync::AppArgs),
     /// Print the version.
     Version,
 }
@@ -60,6 +65,8 @@ pub fn main() -> i32 {
         Command::Lint(args) => lint::run(args),
         Command::Show(cmd) => show::run_show(cmd),
         Command::Dependency(cmd) => show::run_dependency(cmd),
+        Command::Controller(args) => sync::run_controller(args),
+        Command::App(args) => sync::run_app(args),
         Command::Version => {
             println!(
                 "rudder {} (helm template parity: v3.17.3)",

@@ -1,0 +1,26 @@
+//! The sync controller: Argo CD's Application workflow with rudder as the renderer.
+//!
+//! [`application`] types the Application objects, [`git`] fetches their sources with the git
+//! command line, [`source`] renders a Helm chart or reads a manifest directory, [`reconcile`]
+//! applies one app (or only compares it, for a manual sync policy) and writes its status the
+//! way Argo CD does, [`health`] assesses live workloads, and [`controller`] is the polling
+//! loop behind `rudder controller`.
+//!
+//! ```ignore
+//! use rudder::sync::reconcile::Reconciler;
+//! let ctx = rudder::apply::ClusterContext::connect(&client).await?;
+//! let r = Reconciler::new(ctx, cache_dir);
+//! let report = r.poll("argocd").await?;   // one poll: fetch each repo once, sync every app
+//! ```
+//!
+//! Safety rules: nothing is applied or pruned after a failed fetch or render (the error goes
+//! to `status.conditions` as a `ComparisonError`); the objects of an app form an ApplySet
+//! keyed by the app name, so pruning only ever touches what the app applied; pruning an
+//! Application, Namespace or CRD is held back (blast-radius class) and reported.
+
+pub mod application;
+pub mod controller;
+pub mod git;
+pub mod health;
+pub mod reconcile;
+pub mod source;
