@@ -587,3 +587,45 @@ async fn hooks_run_around_the_members_and_honour_delete_policies() {
         .expect("re-apply");
     assert_ne!(cms.get("post").await.expect("post").metadata.uid, uid);
 }
+
+/// `--wait`: with no controllers on the test server a Deployment never rolls out, so the wait
+/// times out naming it; once the test writes the status a Deployment controller would, the same
+/// apply returns healthy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wait_follows_workload_health() {
+    let cluster = TestCluster::shared();
+    let admin = cluster.client().await;
+    let ns = cluster.namespace("apply-wait").await;
+    let ctx = ClusterContext::connect(&admin).await.expect("connect");
+    let deploy = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web"},
+        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+            "template": {"metadata": {"labels": {"app": "web"}},
+                "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]}}}});
+    let opts = ApplyOptions {
+        wait: true,
+        timeout: std::time::Duration::from_millis(1500),
+        ..ApplyOptions::default()
+    };
+    let first = apply::apply(&ctx, "waiter", &ns, &rendered(vec![deploy.clone()]), &opts).await;
+    let err = format!(
+        "{:?}",
+        first.expect_err("no controller: the wait must time out")
+    );
+    assert!(err.contains("Timeout") && err.contains("web"), "{err}");
+    // Write the status a Deployment controller would after a successful rollout.
+    let api: Api<k8s_openapi::api::apps::v1::Deployment> = Api::namespaced(admin.clone(), &ns);
+    let live = api.get("web").await.expect("deployment exists");
+    let generation = live.metadata.generation.unwrap_or(1);
+    let status = json!({"status": {"observedGeneration": generation, "replicas": 1,
+        "updatedReplicas": 1, "readyReplicas": 1, "availableReplicas": 1}});
+    api.patch_status(
+        "web",
+        &kube::api::PatchParams::default(),
+        &kube::api::Patch::Merge(&status),
+    )
+    .await
+    .expect("write status");
+    let second = apply::apply(&ctx, "waiter", &ns, &rendered(vec![deploy]), &opts).await;
+    assert!(second.is_ok(), "{second:?}");
+}

@@ -33,6 +33,7 @@
 pub mod diff;
 pub mod discovery;
 pub mod error;
+pub mod health;
 pub mod hooks;
 pub mod host;
 pub mod inventory;
@@ -72,8 +73,8 @@ pub struct ApplyOptions {
     /// Allow a prune over the blast-radius limit (more than half of a set of over 20 objects,
     /// or any Namespace, CRD, PersistentVolume, PersistentVolumeClaim or Application).
     pub confirm_prune: bool,
-    /// Reserved for waiting on workload health before returning. Today hook Jobs and CRDs
-    /// are always waited for and this flag adds nothing (no health rules yet).
+    /// `--wait`: after applying, wait until every applied object is Healthy by Argo CD's
+    /// rules (Deployments, StatefulSets and DaemonSets rolled out, PVCs bound), up to `timeout`.
     pub wait: bool,
     /// Limit for every wait (CRD Established, hook Jobs, `wait`).
     pub timeout: Duration,

@@ -227,8 +227,46 @@ pub async fn apply(
     if !opts.dry_run {
         inventory::write(ctx, &inv, &opts.field_manager).await?;
     }
+    if opts.wait && !opts.dry_run {
+        wait_healthy(ctx, &report, opts.timeout).await?;
+    }
     report.warnings = ctx.warnings();
     Ok(report)
+}
+
+/// `--wait`: polls every applied object until Argo CD's health rules call it Healthy (or
+/// Suspended), or fails naming the objects still not ready when `timeout` runs out.
+async fn wait_healthy(
+    ctx: &ClusterContext,
+    report: &ApplyReport,
+    timeout: std::time::Duration,
+) -> Result<(), ApplyError> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let mut pending = Vec::new();
+        for r in &report.results {
+            if !matches!(
+                r.action,
+                Action::Created | Action::Configured | Action::Unchanged
+            ) {
+                continue;
+            }
+            let h = super::health::object_health(ctx, &r.object).await;
+            if h != "Healthy" && h != "Suspended" {
+                pending.push(format!("{} ({h})", r.object));
+            }
+        }
+        if pending.is_empty() {
+            return Ok(());
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(ApplyError::Timeout(format!(
+                "timed out waiting for {} to become healthy",
+                pending.join(", ")
+            )));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
 }
 
 async fn apply_one(

@@ -21,6 +21,6 @@
 pub mod application;
 pub mod controller;
 pub mod git;
-pub mod health;
+pub use crate::apply::health;
 pub mod reconcile;
 pub mod source;

@@ -1,7 +1,7 @@
 //! Argo CD's health assessment for the kinds the seed applies. Other kinds are Healthy once
 //! applied, as in Argo CD.
 
-use crate::apply::{ClusterContext, ObjectRef};
+use super::{ClusterContext, ObjectRef};
 use kube::api::{Api, DynamicObject};
 use serde_json::Value as Json;
 
