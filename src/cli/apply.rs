@@ -92,7 +92,7 @@ pub struct ApplyArgs {
     /// Take over existing objects that rudder does not manage.
     #[arg(long = "adopt")]
     adopt: bool,
-    /// Wait for hook Jobs and CRDs (always) up to --timeout.
+    /// Wait until every applied object is healthy (workloads rolled out, PVCs bound), up to --timeout.
     #[arg(long = "wait")]
     wait: bool,
     /// Limit of every wait, in seconds.
