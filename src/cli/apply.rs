@@ -182,6 +182,7 @@ fn render(
             .clone()
             .or_else(|| live.map(ClusterContext::kube_version)),
         api_versions,
+        live_api_versions: live.is_some(),
         skip_schema_validation: r.skip_schema_validation,
     };
     let rendered = render_chart_with(chart, &values, &opts, host)?;

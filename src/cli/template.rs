@@ -193,6 +193,7 @@ pub fn render_text_with_crds(
         is_upgrade: a.is_upgrade,
         kube_version: a.kube_version.clone(),
         api_versions: a.api_versions.clone(),
+        live_api_versions: false,
         skip_schema_validation: a.skip_schema_validation,
     };
     let rendered = render_chart(chart, &values, &opts)?;

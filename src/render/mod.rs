@@ -91,6 +91,9 @@ pub struct RenderOptions {
     pub kube_version: Option<String>,
     /// `--api-versions`.
     pub api_versions: Vec<String>,
+    /// The API versions come from a live cluster's discovery: they replace Helm's built-in
+    /// defaults, as `helm install` does, instead of being added to them.
+    pub live_api_versions: bool,
     /// `--skip-schema-validation`.
     pub skip_schema_validation: bool,
 }
@@ -103,6 +106,7 @@ impl Default for RenderOptions {
             is_upgrade: false,
             kube_version: None,
             api_versions: Vec::new(),
+            live_api_versions: false,
             skip_schema_validation: false,
         }
     }
@@ -186,7 +190,11 @@ pub fn render_files(
     if let Some(kv) = &opts.kube_version {
         caps.set_kube_version(kv)?;
     }
-    caps.add_api_versions(&opts.api_versions);
+    if opts.live_api_versions {
+        caps.api_versions = opts.api_versions.clone();
+    } else {
+        caps.add_api_versions(&opts.api_versions);
+    }
     let vals = values::coalesce_values(&chart, user, &mut warn)?;
     if !opts.skip_schema_validation {
         crate::chart::schema::validate(&chart, &vals)?;

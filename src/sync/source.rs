@@ -117,6 +117,7 @@ fn render_helm(
         is_upgrade: false,
         kube_version: caps.kube_version.clone(),
         api_versions: caps.api_versions.clone(),
+        live_api_versions: !caps.api_versions.is_empty(),
         skip_schema_validation: false,
     };
     let mut rendered = render_chart(chart, &values, &opts)?;
