@@ -460,26 +460,71 @@ async fn seed_gitops_workflow() {
         "{log}"
     );
 
-    // 8b. Removing a child from Git: the app-of-apps does not prune an Application without
-    // confirmation (blast-radius class), it says so in its status.
+    // 8b. Removing a child from Git: give external-services the resources finalizer, then
+    // delete its file: the app-of-apps prunes the Application, the controller deletes its
+    // resources and drops the finalizer; the other apps are untouched.
+    let es_file = gitdir.join("argocd-apps/applications/external-services.yaml");
+    let es_text = std::fs::read_to_string(&es_file).expect("read external-services app");
+    let with_finalizer = es_text.replacen(
+        "  namespace: argocd\n",
+        "  namespace: argocd\n  finalizers:\n  - resources-finalizer.argocd.argoproj.io\n",
+        1,
+    );
+    assert_ne!(with_finalizer, es_text, "finalizer inserted");
+    std::fs::write(&es_file, with_finalizer).expect("write");
     git(
         &gitdir,
-        &["rm", "--quiet", "argocd-apps/applications/ghost.yaml"],
+        &["commit", "--quiet", "-am", "finalize external-services"],
     );
-    git(&gitdir, &["commit", "--quiet", "-m", "drop ghost"]);
     reconciler.poll("argocd").await.expect("poll");
-    let st = status(&client, "app-of-apps").await;
-    assert!(
-        st["operationState"]["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("confirmation")),
-        "{st}"
+    let es_before = status(&client, "external-services").await;
+    let es_service = live(&ctx, &es_before, "Service").await;
+    assert!(!es_service.is_null(), "external-services has live Services");
+    git(
+        &gitdir,
+        &[
+            "rm",
+            "--quiet",
+            "argocd-apps/applications/external-services.yaml",
+        ],
     );
+    git(
+        &gitdir,
+        &["commit", "--quiet", "-m", "drop external-services"],
+    );
+    let mut gone = false;
+    for _ in 0..5 {
+        reconciler.poll("argocd").await.expect("poll");
+        if app_api(&client, "argocd")
+            .get_opt("external-services")
+            .await
+            .expect("get")
+            .is_none()
+        {
+            gone = true;
+            break;
+        }
+    }
+    assert!(
+        gone,
+        "the external-services Application was pruned and finalized"
+    );
+    let svc_api: Api<k8s_openapi::api::core::v1::Service> =
+        Api::namespaced(client.clone(), "home-fonta");
+    let leftover = svc_api
+        .get_opt(es_service["metadata"]["name"].as_str().unwrap_or_default())
+        .await
+        .expect("get service");
+    assert!(leftover.is_none(), "its resources were deleted with it");
     assert!(app_api(&client, "argocd")
-        .get_opt("ghost")
+        .get_opt("home-fonta")
         .await
         .expect("get")
         .is_some());
+    assert_eq!(
+        status(&client, "home-fonta").await["sync"]["status"],
+        "Synced"
+    );
 
     // 9. Deleting the app-of-apps (resources finalizer): its children are deleted, then
     // the finalizer is removed and the app disappears.

@@ -73,6 +73,10 @@ pub struct ApplyOptions {
     /// Allow a prune over the blast-radius limit (more than half of a set of over 20 objects,
     /// or any Namespace, CRD, PersistentVolume, PersistentVolumeClaim or Application).
     pub confirm_prune: bool,
+    /// Kinds whose prune is confirmed in advance despite the blast-radius rule (the sync
+    /// controller confirms `Application`: an app-of-apps prunes the children removed from Git,
+    /// as Argo CD does; other dangerous kinds still need `confirm_prune`).
+    pub confirm_kinds: Vec<String>,
     /// `--wait`: after applying, wait until every applied object is Healthy by Argo CD's
     /// rules (Deployments, StatefulSets and DaemonSets rolled out, PVCs bound), up to `timeout`.
     pub wait: bool,
@@ -97,6 +101,7 @@ impl Default for ApplyOptions {
             adopt: false,
             create_namespace: false,
             confirm_prune: false,
+            confirm_kinds: Vec::new(),
             wait: false,
             timeout: Duration::from_secs(300),
             render_complete: true,

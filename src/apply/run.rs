@@ -372,7 +372,9 @@ async fn prune_members(
         let Some((m, r)) = resolved.iter().find(|(m, _)| m.obj == o) else {
             continue;
         };
-        if !opts.confirm_prune && (too_many || prune::is_dangerous(&m.obj)) {
+        let dangerous =
+            prune::is_dangerous(&m.obj) && !opts.confirm_kinds.iter().any(|k| *k == m.obj.kind);
+        if !opts.confirm_prune && (too_many || dangerous) {
             let why = if too_many {
                 format!(
                     "more than half of the set and over {} objects",

@@ -166,6 +166,9 @@ impl Reconciler {
             create_namespace: app.sync_option("CreateNamespace"),
             render_complete: true,
             include_crds: !skip_crds,
+            // App-of-apps: children removed from Git are pruned, as Argo CD does; their own
+            // resources follow only if they carry the resources finalizer.
+            confirm_kinds: vec!["Application".into()],
             ..ApplyOptions::default()
         }
     }
