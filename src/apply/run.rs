@@ -372,8 +372,7 @@ async fn prune_members(
         let Some((m, r)) = resolved.iter().find(|(m, _)| m.obj == o) else {
             continue;
         };
-        let dangerous =
-            prune::is_dangerous(&m.obj) && !opts.confirm_kinds.iter().any(|k| *k == m.obj.kind);
+        let dangerous = prune::is_dangerous(&m.obj) && !opts.confirm_kinds.contains(&m.obj.kind);
         if !opts.confirm_prune && (too_many || dangerous) {
             let why = if too_many {
                 format!(
