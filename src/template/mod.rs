@@ -12,6 +12,7 @@ pub mod format;
 pub mod funcs;
 pub mod lex;
 mod lex_item;
+mod objects;
 pub mod parse;
 mod parse_pipe;
 mod printf;
