@@ -159,43 +159,8 @@ fn parse_uint(s: &str, base: u32, whole: &str) -> Result<u64, ParseError> {
     Ok(n)
 }
 
-/// Go's `strconv.underscoreOK`: underscores may only separate digits (or follow a base prefix).
-pub fn underscore_ok(s: &str) -> bool {
-    let mut b = s.as_bytes();
-    if let Some(&c) = b.first() {
-        if c == b'+' || c == b'-' {
-            b = &b[1..];
-        }
-    }
-    let mut saw = b'^';
-    let mut i = 0;
-    let mut hex = false;
-    if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
-        i = 2;
-        saw = b'0';
-        hex = b[1].eq_ignore_ascii_case(&b'x');
-    }
-    while i < b.len() {
-        let c = b[i];
-        i += 1;
-        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
-            saw = b'0';
-            continue;
-        }
-        if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-            continue;
-        }
-        if saw == b'_' {
-            return false;
-        }
-        saw = b'!';
-    }
-    saw != b'_'
-}
+/// Go's `strconv.underscoreOK` (shared with the template parser).
+pub use crate::template::unquote::underscore_ok;
 
 /// Go's `strconv.Atoi`: optional sign and decimal digits only; out of range clamps (the value
 /// Go returns next to its range error, which sprig's `atoi` keeps); other errors give 0.

@@ -206,7 +206,7 @@ pub fn unquote(s: &str) -> Result<String, SyntaxError> {
 }
 
 /// Go's `strconv` `underscoreOK`: underscores only between digits or after a base prefix.
-fn underscore_ok(s: &str) -> bool {
+pub fn underscore_ok(s: &str) -> bool {
     let mut s = s.as_bytes();
     if let Some(b'+' | b'-') = s.first() {
         s = &s[1..];
