@@ -6,9 +6,6 @@
 #[allow(unused_imports)]
 mod support;
 
-use std::path::Path;
-use std::process::Command;
-
 use k8s_openapi::api::core::v1::ConfigMap;
 use kube::api::{Api, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
@@ -18,37 +15,7 @@ use rudder::render::manifest::Manifest;
 use rudder::render::Rendered;
 use serde_json::json;
 use support::cluster::TestCluster;
-
-fn rudder() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_rudder"))
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs the rudder binary and returns (success, stdout, stderr).
-fn run(cluster: &TestCluster, args: &[&str]) -> (bool, String, String) {
-    let out = rudder()
-        .args(args)
-        .arg("--kubeconfig")
-        .arg(cluster.kubeconfig_path())
-        .current_dir(repo())
-        .output()
-        .expect("run rudder");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn actions(r: &apply::ApplyReport) -> Vec<(String, Action)> {
-    r.results
-        .iter()
-        .map(|x| (x.object.to_string(), x.action.clone()))
-        .collect()
-}
+use support::rudder_cli::{actions, repo, rudder, run};
 
 fn manifest(doc: serde_json::Value) -> Manifest {
     Manifest {

@@ -6,8 +6,6 @@
 #[allow(unused_imports)]
 mod support;
 
-use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
 
 use k8s_openapi::api::core::v1::{Endpoints, Namespace, Service};
@@ -18,30 +16,7 @@ use rudder::apply::{self, Action, ApplyError, ApplyOptions, ClusterContext};
 use rudder::render::{render_chart_with, RenderOptions, Rendered, ValueOptions};
 use serde_json::json;
 use support::cluster::TestCluster;
-
-fn rudder() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_rudder"))
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs the rudder binary and returns (success, stdout, stderr).
-fn run(cluster: &TestCluster, args: &[&str]) -> (bool, String, String) {
-    let out = rudder()
-        .args(args)
-        .arg("--kubeconfig")
-        .arg(cluster.kubeconfig_path())
-        .current_dir(repo())
-        .output()
-        .expect("run rudder");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use support::rudder_cli::{actions, repo, run};
 
 async fn create_namespace(client: &Client, name: &str) {
     let api: Api<Namespace> = Api::all(client.clone());
@@ -62,13 +37,6 @@ fn render_seed(chart: &str, release: &str, ns: &str, values: ValueOptions) -> Re
         ..RenderOptions::default()
     };
     render_chart_with(chart, &user, &opts, &rudder::template::NoHost).expect("render")
-}
-
-fn actions(r: &apply::ApplyReport) -> Vec<(String, Action)> {
-    r.results
-        .iter()
-        .map(|x| (x.object.to_string(), x.action.clone()))
-        .collect()
 }
 
 /// The acceptance scenario on the seed charts, in order (they share fixed namespaces).
