@@ -49,6 +49,11 @@ impl MapRef {
     pub fn read(&self) -> parking_lot::RwLockReadGuard<'_, Map> {
         self.0.read()
     }
+    /// Read access that never waits behind a queued writer, for nested reads of maps that may
+    /// contain themselves.
+    pub fn read_recursive(&self) -> parking_lot::RwLockReadGuard<'_, Map> {
+        self.0.read_recursive()
+    }
     /// Write access (sprig's `set`, `unset`, `merge`).
     pub fn write(&self) -> parking_lot::RwLockWriteGuard<'_, Map> {
         self.0.write()
