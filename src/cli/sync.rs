@@ -31,6 +31,11 @@ pub struct SyncClusterArgs {
     /// Directory for git mirrors and checkouts.
     #[arg(long = "cache-dir")]
     cache_dir: Option<PathBuf>,
+    /// Count child Applications' health in their parent app's health (Argo CD ignores it by
+    /// default; the `resource.customizations.health.argoproj.io_Application` key in the
+    /// `argocd-cm` ConfigMap turns it on too).
+    #[arg(long = "app-health-children")]
+    app_health_children: bool,
 }
 
 /// `rudder controller`.
@@ -124,6 +129,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 }
 
 async fn reconciler(c: &SyncClusterArgs) -> Result<Reconciler, String> {
+    if c.app_health_children {
+        crate::sync::reconcile::APP_HEALTH_CHILDREN
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let client = kubeconfig::client(&ClientOptions {
         kubeconfig: c.kubeconfig.clone(),
         context: c.context.clone(),

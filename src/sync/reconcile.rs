@@ -8,14 +8,38 @@
 use super::application::{Application, GROUP, RESOURCES_FINALIZER, VERSION};
 use super::git::GitCache;
 use super::source::{render_source, Capabilities};
+use crate::apply::health::HealthOptions;
 use crate::apply::{self, Action, ApplyOptions, ApplyReport, ClusterContext, ObjectRef};
 use crate::render::Rendered;
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams};
 use serde_json::{json, Value as Json};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// History entries kept in `status.history` (Argo CD's default revisionHistoryLimit).
 const HISTORY_LIMIT: usize = 10;
+
+/// `rudder controller --app-health-children`: count child Applications' health in their
+/// parent's for every app (process-wide, set once at start-up).
+pub static APP_HEALTH_CHILDREN: AtomicBool = AtomicBool::new(false);
+
+/// The key of `argocd-cm` whose presence makes Argo CD assess child Applications' health.
+pub const APP_HEALTH_CM_KEY: &str = "resource.customizations.health.argoproj.io_Application";
+
+/// How health is assessed for the apps of `namespace`: child Applications count when
+/// [`APP_HEALTH_CHILDREN`] is set or, as in Argo CD, when the namespace's `argocd-cm`
+/// ConfigMap has [`APP_HEALTH_CM_KEY`] (read on every call, so editing it takes effect on
+/// the next reconcile).
+pub async fn health_options(client: &kube::Client, namespace: &str) -> HealthOptions {
+    if APP_HEALTH_CHILDREN.load(Ordering::Relaxed) {
+        return HealthOptions { app_children: true };
+    }
+    let cms: Api<k8s_openapi::api::core::v1::ConfigMap> =
+        Api::namespaced(client.clone(), namespace);
+    let app_children = matches!(cms.get_opt("argocd-cm").await, Ok(Some(cm))
+        if cm.data.as_ref().is_some_and(|d| d.contains_key(APP_HEALTH_CM_KEY)));
+    HealthOptions { app_children }
+}
 
 /// Shared state of reconciles: the cluster and the git cache.
 #[derive(Clone)]
@@ -200,12 +224,17 @@ impl Reconciler {
                 return out;
             }
         };
+        let hopts = health_options(self.ctx.client(), app.namespace()).await;
         let mut resources = Vec::new();
         let mut worst = "Healthy".to_string();
         for o in &diff.objects {
             let health = match o.action {
                 Action::Created => "Missing".to_string(),
-                _ => super::health::object_health(&self.ctx, &o.object).await,
+                _ => {
+                    super::health::object_health_with(&self.ctx, &o.object, &hopts)
+                        .await
+                        .status
+                }
             };
             if !matches!(o.action, Action::Pruned)
                 && super::health::rank(&health) > super::health::rank(&worst)
@@ -256,7 +285,10 @@ impl Reconciler {
         )
         .await;
         match report {
-            Ok(report) => self.outcome(sha, &report).await,
+            Ok(report) => {
+                let hopts = health_options(self.ctx.client(), app.namespace()).await;
+                self.outcome(sha, &report, &hopts).await
+            }
             Err(e) => SyncOutcome {
                 revision: Some(sha),
                 sync_status: "OutOfSync".into(),
@@ -268,14 +300,21 @@ impl Reconciler {
         }
     }
 
-    async fn outcome(&self, sha: String, report: &ApplyReport) -> SyncOutcome {
+    async fn outcome(
+        &self,
+        sha: String,
+        report: &ApplyReport,
+        hopts: &HealthOptions,
+    ) -> SyncOutcome {
         let mut resources = Vec::new();
         let mut worst = "Healthy".to_string();
         for r in &report.results {
             if matches!(r.action, Action::Pruned | Action::HookRan) {
                 continue;
             }
-            let h = super::health::object_health(&self.ctx, &r.object).await;
+            let h = super::health::object_health_with(&self.ctx, &r.object, hopts)
+                .await
+                .status;
             if super::health::rank(&h) > super::health::rank(&worst) {
                 worst = h.clone();
             }
