@@ -21,6 +21,8 @@
 pub mod application;
 pub mod controller;
 pub mod git;
+pub mod gitauth;
 pub use crate::apply::health;
 pub mod reconcile;
+pub mod repocreds;
 pub mod source;

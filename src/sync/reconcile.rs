@@ -7,6 +7,8 @@
 
 use super::application::{Application, GROUP, RESOURCES_FINALIZER, VERSION};
 use super::git::GitCache;
+use super::gitauth::GitAuth;
+use super::repocreds;
 use super::source::{render_source, Capabilities};
 use crate::apply::health::HealthOptions;
 use crate::apply::{self, Action, ApplyOptions, ApplyReport, ClusterContext, ObjectRef};
@@ -39,6 +41,30 @@ pub async fn health_options(client: &kube::Client, namespace: &str) -> HealthOpt
     let app_children = matches!(cms.get_opt("argocd-cm").await, Ok(Some(cm))
         if cm.data.as_ref().is_some_and(|d| d.contains_key(APP_HEALTH_CM_KEY)));
     HealthOptions { app_children }
+}
+
+/// The credentials for fetching `url`, read from the Argo CD repository Secrets and the
+/// known-hosts ConfigMap of `namespace`. Unreadable ones (e.g. no RBAC on Secrets) are
+/// reported on stderr and the fetch goes ahead anonymously, as it did before credentials
+/// existed: a public repository keeps working.
+pub async fn repo_auth(client: &kube::Client, namespace: &str, url: &str) -> GitAuth {
+    let creds = repocreds::lookup(client, namespace, url)
+        .await
+        .unwrap_or_else(|e| {
+            eprintln!("warning: {e}; fetching {url} without credentials");
+            None
+        });
+    let known_hosts = if repocreds::is_ssh_url(url) {
+        repocreds::known_hosts(client, namespace)
+            .await
+            .unwrap_or_else(|e| {
+                eprintln!("warning: {e}");
+                None
+            })
+    } else {
+        None
+    };
+    GitAuth { creds, known_hosts }
 }
 
 /// Shared state of reconciles: the cluster and the git cache.
@@ -156,10 +182,11 @@ impl Reconciler {
             kube_version: Some(self.ctx.kube_version()),
         };
         let app2 = app.clone();
+        let auth = repo_auth(self.ctx.client(), app.namespace(), &url).await;
         // git and the template engine block: both run on a blocking thread.
         let res = tokio::task::spawn_blocking(move || {
             let checkout = match git.lock() {
-                Ok(mut g) => g.checkout(&url, &rev),
+                Ok(mut g) => g.checkout_with(&url, &rev, &auth),
                 Err(_) => Err("git cache lock poisoned".to_string()),
             };
             let (sha, dir) = checkout.map_err(|e| (None, e))?;
