@@ -19,10 +19,12 @@
 //! Application, Namespace or CRD is held back (blast-radius class) and reported.
 
 pub mod application;
+pub mod compare;
 pub mod controller;
 pub mod git;
 pub mod gitauth;
 pub use crate::apply::health;
 pub mod reconcile;
 pub mod repocreds;
+pub mod settings;
 pub mod source;
