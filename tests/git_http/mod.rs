@@ -78,12 +78,7 @@ fn handle(
             headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
         }
     }
-    let header = |k: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-    };
+    let header = |k: &str| headers.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let mut out = conn;
     if header("authorization").as_deref() != Some(expected_auth) {
         rejected.fetch_add(1, Ordering::SeqCst);
@@ -137,7 +132,10 @@ fn handle(
         .map(|i| (i, 4))
         .or_else(|| cgi.windows(2).position(|w| w == b"\n\n").map(|i| (i, 2)));
     let (head, payload) = match split {
-        Some((i, n)) => (String::from_utf8_lossy(&cgi[..i]).into_owned(), &cgi[i + n..]),
+        Some((i, n)) => (
+            String::from_utf8_lossy(&cgi[..i]).into_owned(),
+            &cgi[i + n..],
+        ),
         None => (String::new(), &cgi[..]),
     };
     let mut status = "200 OK".to_string();
