@@ -329,11 +329,9 @@ mod tests {
     #[test]
     fn scrubbing() {
         let key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU\n-----END OPENSSH PRIVATE KEY-----\n";
-        let msg = format!(
-            "fatal: unable to access 'https://bot:hunter22@example.com/repo/': s3cr3t-token \
-             rejected; key line b3BlbnNzaC1rZXktdjEAAAAABG5vbmU; see ssh://git:pw@h:22/x"
-        );
-        let out = scrub(&msg, &["s3cr3t-token", key]);
+        let msg = "fatal: unable to access 'https://bot:hunter22@example.com/repo/': s3cr3t-token \
+             rejected; key line b3BlbnNzaC1rZXktdjEAAAAABG5vbmU; see ssh://git:pw@h:22/x";
+        let out = scrub(msg, &["s3cr3t-token", key]);
         assert!(
             !out.contains("hunter22") && !out.contains("s3cr3t"),
             "{out}"
