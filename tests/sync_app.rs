@@ -214,8 +214,9 @@ async fn private_http_repo_diff_and_history() {
         &["app", "diff", "private", "-n", &ns, "--revision", &first],
     );
     assert_eq!((code, text.as_str()), (0, ""), "{err}");
+    // Errors exit 2 (as argocd app diff), distinct from differences.
     let (code, _, err) = cli(cluster, &cli_cache, &["app", "diff", "nope", "-n", &ns]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
     assert!(err.contains("nope"), "{err}");
     drop(server);
     let _ = std::fs::remove_dir_all(&work);

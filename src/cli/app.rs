@@ -6,16 +6,20 @@ use crate::sync::compare::{diff_text, differs, history as history_entries, histo
 use crate::sync::reconcile::get_app;
 use std::io::Write;
 
-/// `rudder app diff NAME`: prints what a sync would change. Like `argocd app diff`, the exit
-/// status is 1 when there are differences (and 2-style errors are reported as errors).
+/// `rudder app diff NAME`: prints what a sync would change. Exit status as `argocd app diff`:
+/// 0 in sync, 1 when there are differences, 2 on errors (fetch, render, cluster).
 pub async fn diff(
     cluster: &SyncClusterArgs,
     name: &str,
     revision: Option<&str>,
 ) -> Result<(), String> {
-    let r = reconciler(cluster).await?;
-    let app = get_app(r.ctx.client(), &cluster.namespace, name).await?;
-    let (_sha, report) = r.compare(&app, revision).await?;
+    let report = match compare(cluster, name, revision).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("Error: {e}");
+            std::process::exit(2);
+        }
+    };
     for w in &report.warnings {
         eprintln!("Warning: {w}");
     }
@@ -26,6 +30,16 @@ pub async fn diff(
         std::process::exit(1);
     }
     Ok(())
+}
+
+async fn compare(
+    cluster: &SyncClusterArgs,
+    name: &str,
+    revision: Option<&str>,
+) -> Result<crate::apply::DiffReport, String> {
+    let r = reconciler(cluster).await?;
+    let app = get_app(r.ctx.client(), &cluster.namespace, name).await?;
+    Ok(r.compare(&app, revision).await?.1)
 }
 
 /// `rudder app history NAME`: the `ID  DATE  REVISION` table, the IDs, or the raw JSON.

@@ -91,7 +91,7 @@ enum AppCommand {
         #[arg(short = 'o', long = "output", default_value = "wide")]
         output: String,
     },
-    /// Show what a sync would change (as `argocd app diff`; exit status 1 when it would).
+    /// Show what a sync would change (as `argocd app diff`: exit 1 when it would, 2 on errors).
     Diff {
         /// Application name.
         name: String,

@@ -55,7 +55,7 @@ impl GitCache {
     }
 
     /// [`GitCache::fetch`] with credentials. Warnings (SSH host keys accepted on first use)
-    /// go to stderr.
+    /// go to stderr, once per process.
     pub fn fetch_with(&mut self, url: &str, auth: &GitAuth) -> Result<PathBuf, String> {
         let dir = self.repo_dir(url);
         if let Some((g, r)) = self.fetched.get(url) {
@@ -68,7 +68,7 @@ impl GitCache {
             .map_err(|e| format!("preparing credentials: {e}"))
             .and_then(|env| {
                 for w in &env.warnings {
-                    eprintln!("warning: {w}");
+                    warn_once(w);
                 }
                 let secrets: Vec<&str> = env.secrets.iter().map(String::as_str).collect();
                 fetch_into(&dir, url, &env).map_err(|e| scrub(&e, &secrets))
@@ -99,6 +99,19 @@ impl GitCache {
         }
         Ok((sha, out))
     }
+}
+
+/// Prints `message` to stderr the first time this process sees it (a warning about a
+/// repository would otherwise repeat every poll).
+fn warn_once(message: &str) {
+    static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    if let Ok(mut seen) = SEEN.lock() {
+        if seen.iter().any(|m| m == message) {
+            return;
+        }
+        seen.push(message.to_string());
+    }
+    eprintln!("warning: {message}");
 }
 
 /// Runs git with a timeout; returns stdout, or an error carrying stderr.

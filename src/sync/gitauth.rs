@@ -281,6 +281,78 @@ mod tests {
         assert!(a.warnings.is_empty());
     }
 
+    /// Real git over the SSH transport, with a stand-in `ssh` first on PATH that checks the key
+    /// file it is given (mode 0600, our key) and runs the remote command locally.
+    #[test]
+    fn git_uses_the_ssh_command_and_key() {
+        let root = scratch("ssh-e2e");
+        let repo = root.join("repo");
+        std::fs::create_dir_all(&repo).expect("mkdir");
+        let run = |dir: &Path, args: &[&str]| {
+            std::process::Command::new("git")
+                .current_dir(dir)
+                .args(["-c", "user.email=t@e", "-c", "user.name=t"])
+                .args(args)
+                .output()
+                .expect("git")
+        };
+        run(&repo, &["init", "--quiet", "-b", "main"]);
+        std::fs::write(repo.join("f"), "x").expect("write");
+        run(&repo, &["add", "."]);
+        run(&repo, &["commit", "--quiet", "-m", "c"]);
+        let bin = root.join("bin");
+        std::fs::create_dir_all(&bin).expect("mkdir");
+        let fake = r#"#!/bin/sh
+key=""
+while [ $# -gt 1 ]; do
+  case "$1" in
+    -i) key="$2"; shift 2 ;;
+    -o|-p) shift 2 ;;
+    *) shift ;;
+  esac
+done
+echo "$(stat -c %a "$key") $(head -n 1 "$key")" >> "$RUDDER_TEST_SSH_LOG"
+exec sh -c "$1"
+"#;
+        write_private(&bin.join("ssh"), fake, 0o755).expect("fake ssh");
+        let url = format!("git@fakehost:{}", repo.display());
+        let auth = GitAuth {
+            creds: Some(RepoCreds {
+                url: url.clone(),
+                ssh_private_key: Some(
+                    "-----BEGIN TEST KEY-----\nabc\n-----END TEST KEY-----".into(),
+                ),
+                ..RepoCreds::default()
+            }),
+            known_hosts: Some("fakehost ssh-ed25519 AAAA\n".into()),
+        };
+        let a = auth.prepare(&url, &root).expect("prepare");
+        let log = root.join("ssh.log");
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let out = std::process::Command::new("git")
+            .args(["ls-remote", &url, "refs/heads/main"])
+            .envs(a.env.iter().map(|(k, v)| (k, v)))
+            .env("PATH", path)
+            .env("RUDDER_TEST_SSH_LOG", &log)
+            .output()
+            .expect("git ls-remote");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("refs/heads/main"));
+        let seen = std::fs::read_to_string(&log).expect("the fake ssh ran");
+        assert_eq!(seen.trim(), "600 -----BEGIN TEST KEY-----");
+        let dir = a.dir.clone().expect("dir");
+        drop(a);
+        assert!(!dir.exists(), "key removed after the fetch");
+    }
+
     #[test]
     fn quoting() {
         assert_eq!(shell_quote("/a b/c'd"), "'/a b/c'\\''d'");
