@@ -1,6 +1,6 @@
 //! What `rudder app diff` and `rudder app history` show: the difference a sync would make
 //! (the app's source rendered at its target revision, compared with the live objects by
-//! server-side dry runs, see [`crate::apply::diff`]) and the deployments recorded in
+//! server-side dry runs, see [`crate::apply::diff()`]) and the deployments recorded in
 //! `.status.history`.
 
 use super::application::Application;
