@@ -1,5 +1,6 @@
 //! Issue #8 additions against the real API server: a private repository served over HTTP
-//! with basic auth and found through an Argo CD `repo-creds` Secret; `rudder app diff` and
+//! with basic auth and found through an Argo CD `repo-creds` Secret; the seed's SSH deploy
+//! key in a `repository` Secret with `argocd-ssh-known-hosts-cm`; `rudder app diff` and
 //! `rudder app history`; and the opt-in that makes child Applications count for their
 //! parent's health.
 mod git_http;
@@ -289,5 +290,120 @@ async fn child_application_health_is_opt_in() {
         .find(|r| r.object.kind == "Application")
         .expect("child listed");
     assert_eq!(child.health, "Degraded");
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+/// A stand-in `ssh`: records the mode and first line of the `-i` key file and the
+/// StrictHostKeyChecking option, then runs the remote git command locally (so git's SSH
+/// transport works without an SSH server).
+const FAKE_SSH: &str = r#"#!/bin/sh
+key=""
+strict=""
+while [ $# -gt 1 ]; do
+  case "$1" in
+    -i) key="$2"; shift 2 ;;
+    -o) case "$2" in StrictHostKeyChecking=*) strict="$2" ;; esac; shift 2 ;;
+    -p) shift 2 ;;
+    *) shift ;;
+  esac
+done
+echo "$(stat -c %a "$key") $(head -n 1 "$key") $strict" >> "$RUDDER_TEST_SSH_LOG"
+exec sh -c "$1"
+"#;
+
+/// The seed's setup: `repoURL: git@github.com:...` with a read-only deploy key in an Argo CD
+/// `repository` Secret and the host key in `argocd-ssh-known-hosts-cm`, synced by the
+/// `rudder app sync` binary (git's SSH transport through a stand-in ssh on PATH).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ssh_deploy_key_from_repository_secret() {
+    use std::os::unix::fs::PermissionsExt;
+    let cluster = TestCluster::shared();
+    let client = cluster.client().await;
+    let ns = cluster.namespace("sshrepo").await;
+    let work = workdir("ssh");
+    let src = work.join("src");
+    std::fs::create_dir_all(src.join("app")).expect("mkdir");
+    std::fs::write(src.join("app/cm.yaml"), cm_yaml("ssh")).expect("write");
+    git(&src, &["init", "--quiet", "-b", "main"]);
+    git(&src, &["add", "."]);
+    git(&src, &["commit", "--quiet", "-m", "one"]);
+    let bin = work.join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    std::fs::write(bin.join("ssh"), FAKE_SSH).expect("write");
+    std::fs::set_permissions(bin.join("ssh"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    let url = format!("git@github.example:{}", src.display());
+    let key = "-----BEGIN OPENSSH PRIVATE KEY-----\nZmFrZSBkZXBsb3kga2V5IGZvciB0ZXN0cw==\n-----END OPENSSH PRIVATE KEY-----\n";
+    let secrets: Api<Secret> = Api::namespaced(client.clone(), &ns);
+    let secret: Secret = serde_json::from_value(json!({
+        "metadata": {"name": "ansible-k3s-repo",
+            "labels": {"argocd.argoproj.io/secret-type": "repository"}},
+        "stringData": {"type": "git", "url": url, "sshPrivateKey": key}
+    }))
+    .expect("secret");
+    secrets
+        .create(&PostParams::default(), &secret)
+        .await
+        .expect("create secret");
+    let cms: Api<ConfigMap> = Api::namespaced(client.clone(), &ns);
+    let kh: ConfigMap = serde_json::from_value(json!({
+        "metadata": {"name": "argocd-ssh-known-hosts-cm"},
+        "data": {"ssh_known_hosts": "github.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFake\n"}
+    }))
+    .expect("cm");
+    cms.create(&PostParams::default(), &kh)
+        .await
+        .expect("known hosts");
+    create_app(
+        &client,
+        &format!(
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: seed-ssh\n  \
+             namespace: {ns}\nspec:\n  project: default\n  source:\n    repoURL: {url}\n    \
+             targetRevision: HEAD\n    path: app\n  destination:\n    \
+             server: https://kubernetes.default.svc\n    namespace: {ns}\n"
+        ),
+    )
+    .await;
+    let log = work.join("ssh.log");
+    let cache = work.join("cli-cache");
+    let out = Command::new(env!("CARGO_BIN_EXE_rudder"))
+        .args(["app", "sync", "seed-ssh", "-n", &ns, "--kubeconfig"])
+        .arg(cluster.kubeconfig_path())
+        .arg("--cache-dir")
+        .arg(&cache)
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("RUDDER_TEST_SSH_LOG", &log)
+        .output()
+        .expect("run rudder");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("Synced"), "{stdout}");
+    // ssh got the deploy key as a 0600 file and strict host key checking.
+    let seen = std::fs::read_to_string(&log).expect("ssh ran");
+    assert_eq!(
+        seen.lines().next().unwrap_or(""),
+        "600 -----BEGIN OPENSSH PRIVATE KEY----- StrictHostKeyChecking=yes"
+    );
+    assert!(!stderr.contains("ZmFrZSBkZXBsb3kga2V5"), "{stderr}");
+    // The key file is gone once the fetch is over.
+    let left = std::fs::read_dir(cache.join("auth"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(left, 0);
+    let cm = cms.get("creds-cm").await.expect("applied over ssh");
+    assert_eq!(
+        cm.data.and_then(|d| d.get("a").cloned()).as_deref(),
+        Some("ssh")
+    );
     let _ = std::fs::remove_dir_all(&work);
 }
