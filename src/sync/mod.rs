@@ -6,6 +6,10 @@
 //! way Argo CD does, [`health`] assesses live workloads, and [`controller`] is the polling
 //! loop behind `rudder controller`.
 //!
+//! Private repositories: [`repocreds`] finds Argo CD's credential Secrets for a URL and
+//! [`gitauth`] hands them to git (askpass, SSH key file); [`settings`] reads them and the
+//! health opt-in from the cluster per reconcile. [`compare`] backs `rudder app diff|history`.
+//!
 //! ```ignore
 //! use rudder::sync::reconcile::Reconciler;
 //! let ctx = rudder::apply::ClusterContext::connect(&client).await?;
@@ -19,8 +23,12 @@
 //! Application, Namespace or CRD is held back (blast-radius class) and reported.
 
 pub mod application;
+pub mod compare;
 pub mod controller;
 pub mod git;
+pub mod gitauth;
 pub use crate::apply::health;
 pub mod reconcile;
+pub mod repocreds;
+pub mod settings;
 pub mod source;
