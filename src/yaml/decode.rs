@@ -498,3 +498,31 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod deep_tests {
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        for n in [5_000usize, 20_000] {
+            let flow = format!("a: {}{}\n", "[".repeat(n), "]".repeat(n));
+            let _ = crate::yaml::load_values(&flow);
+            let mut block = String::new();
+            for i in 0..n.min(3000) {
+                block.push_str(&" ".repeat(i));
+                block.push_str("k:\n");
+            }
+            let _ = crate::yaml::load_values(&block);
+        }
+        // Just inside the limit: load, emit and drop without overflowing. (yaml-rust2 caps
+        // flow nesting at 255 levels itself, so go deep with block mappings.)
+        let mut text = String::new();
+        for i in 0..900 {
+            text.push_str(&" ".repeat(i));
+            text.push_str("k:\n");
+        }
+        let v = crate::yaml::load_values(&text).unwrap();
+        assert!(crate::yaml::to_yaml(&v).is_ok());
+        assert!(crate::yaml::to_yaml_pretty(&v).is_ok());
+        assert!(crate::yaml::to_json(&v, true, Some("  ")).is_ok());
+    }
+}

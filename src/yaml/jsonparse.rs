@@ -6,7 +6,7 @@
 use crate::template::value::{Map, Value};
 
 /// Go's scanner nesting limit.
-const MAX_DEPTH: usize = 10_000;
+const MAX_DEPTH: usize = 1_000;
 
 /// A decoding failure.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -11,8 +11,10 @@ use std::rc::Rc;
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{ScanError, TScalarStyle};
 
-/// Deepest nesting accepted (go-yaml v2 fails at 10000 as well).
-const MAX_DEPTH: usize = 10_000;
+/// Deepest nesting accepted. go-yaml v2 allows 10000; we stop at 1000 so that every
+/// recursive consumer (decoder, emitters, `Drop` of the value tree) stays well inside a
+/// 2 MiB thread stack. Real values files never come close.
+const MAX_DEPTH: usize = 1_000;
 
 /// A parsed YAML node.
 #[derive(Debug)]

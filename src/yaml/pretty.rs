@@ -6,7 +6,7 @@ use super::scalar::Style;
 use super::sort::sort_keys;
 use crate::template::value::Value;
 
-const MAX_DEPTH: usize = 10_000;
+const MAX_DEPTH: usize = 1_000;
 
 /// go-yaml v3's layout as Helm configures it.
 pub const V3: Layout = Layout {
