@@ -63,6 +63,13 @@ pub fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, String> {
         let current = patched.as_deref().unwrap_or(text);
         match parse_once(current) {
             Ok(n) => return Ok(n),
+            Err(e) if e.info() == "':' must be followed by a valid YAML whitespace" => {
+                // libyaml takes a tab after ':' as the separator; yaml-rust2 wants a space.
+                match tab_after_colon(current, e.marker().index()) {
+                    Some(t) => patched = Some(t),
+                    None => return Err(translate(&e, text)),
+                }
+            }
             Err(e) if e.info() == "tab cannot be used as indentation" => {
                 // libyaml allows tabs in the leading whitespace of a quoted scalar's
                 // continuation line (it is folded away); yaml-rust2 does not. Replace that
@@ -102,6 +109,19 @@ fn leading_tab_check(text: &str) -> Result<(), String> {
         return Ok(());
     }
     Ok(())
+}
+
+/// Replaces the first `:\t` at or just around char index `idx` with `: `.
+fn tab_after_colon(text: &str, idx: usize) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let start = idx.saturating_sub(2);
+    let end = (idx + 2).min(chars.len().saturating_sub(1));
+    let pos = (start..end).find(|&i| chars.get(i) == Some(&':') && chars.get(i + 1) == Some(&'\t'))?;
+    let mut out = chars;
+    if let Some(c) = out.get_mut(pos + 1) {
+        *c = ' ';
+    }
+    Some(out.into_iter().collect())
 }
 
 /// Replaces the leading blanks of 1-based line `line` with spaces (plus a margin).
@@ -215,6 +235,10 @@ fn translate(e: &ScanError, text: &str) -> String {
             );
         }
         "illegal placement of ':' indicator" => ("did not find expected ',' or ']'".into(), false),
+        "\"-\" is only valid inside a block" => ("did not find expected node content".into(), false),
+        "invalid trailing content after double-quoted scalar" => {
+            ("did not find expected key".into(), false)
+        }
         "while parsing a block mapping, did not find expected key"
             if line_has_leading_tab(text, line) =>
         {
