@@ -116,7 +116,8 @@ fn tab_after_colon(text: &str, idx: usize) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
     let start = idx.saturating_sub(2);
     let end = (idx + 2).min(chars.len().saturating_sub(1));
-    let pos = (start..end).find(|&i| chars.get(i) == Some(&':') && chars.get(i + 1) == Some(&'\t'))?;
+    let pos =
+        (start..end).find(|&i| chars.get(i) == Some(&':') && chars.get(i + 1) == Some(&'\t'))?;
     let mut out = chars;
     if let Some(c) = out.get_mut(pos + 1) {
         *c = ' ';
@@ -235,7 +236,9 @@ fn translate(e: &ScanError, text: &str) -> String {
             );
         }
         "illegal placement of ':' indicator" => ("did not find expected ',' or ']'".into(), false),
-        "\"-\" is only valid inside a block" => ("did not find expected node content".into(), false),
+        "\"-\" is only valid inside a block" => {
+            ("did not find expected node content".into(), false)
+        }
         "invalid trailing content after double-quoted scalar" => {
             ("did not find expected key".into(), false)
         }

@@ -16,6 +16,11 @@ fn is_digit(c: char) -> bool {
 pub fn natural_less(a: &str, b: &str) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    natural_less_chars(&ar, &br)
+}
+
+/// [`natural_less`] on keys already split into chars.
+fn natural_less_chars(ar: &[char], br: &[char]) -> bool {
     for i in 0..ar.len().min(br.len()) {
         let (ac, bc) = (ar[i], br[i]);
         if ac == bc {
@@ -75,6 +80,15 @@ pub fn sort_keys<T, F: Fn(&T) -> &str>(items: &mut Vec<T>, key: F) {
         return;
     }
     let mut v: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    // Split every key once instead of on every comparison.
+    let chars: Vec<Vec<char>> = v
+        .iter()
+        .map(|x| {
+            x.as_ref()
+                .map(|x| key(x).chars().collect())
+                .unwrap_or_default()
+        })
+        .collect();
     let mut order: Vec<usize> = (0..n).collect();
     let mut buf = order.clone();
     let mut width = 1;
@@ -85,8 +99,8 @@ pub fn sort_keys<T, F: Fn(&T) -> &str>(items: &mut Vec<T>, key: F) {
             let end = (start + 2 * width).min(n);
             let (mut i, mut j, mut k) = (start, mid, start);
             while i < mid && j < end {
-                let take_right = match (&v[order[j]], &v[order[i]]) {
-                    (Some(r), Some(l)) => natural_less(key(r), key(l)),
+                let take_right = match (chars.get(order[j]), chars.get(order[i])) {
+                    (Some(r), Some(l)) => natural_less_chars(r, l),
                     _ => false,
                 };
                 if take_right {
