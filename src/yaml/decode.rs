@@ -425,29 +425,74 @@ fn check_finite(v: &Value) -> Result<(), String> {
     }
 }
 
-/// Decodes a parsed document into a template value (`None` = empty document = nil).
+/// Decodes a parsed document into go-yaml v2's Go values (before the JSON detour), for
+/// callers that decode into typed targets (Chart.yaml fields). `None` = empty document.
 /// Errors carry sigs.k8s.io/yaml's `error converting YAML to JSON: ` prefix.
-pub fn decode_document(root: Option<Rc<Node>>) -> Result<Value, String> {
-    let Some(root) = root else {
-        return Ok(Value::Nil);
-    };
+pub fn decode_go(root: Option<Rc<Node>>) -> Result<Option<GoVal>, String> {
+    let Some(root) = root else { return Ok(None) };
     // The document node itself counts as one decode operation.
     let mut d = Decoder {
         decode_count: 1,
         alias_count: 0,
         alias_depth: 0,
     };
-    let go = d
-        .node(&root)
-        .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    d.node(&root)
+        .map(Some)
+        .map_err(|e| format!("error converting YAML to JSON: {e}"))
+}
+
+/// The JSON detour of sigs.k8s.io/yaml for an `interface{}` target: keys to strings, every
+/// number a float64, NaN/Inf rejected. Errors carry the `error converting YAML to JSON: `
+/// prefix.
+pub fn go_to_value(go: GoVal) -> Result<Value, String> {
     let v = to_value(go).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     check_finite(&v).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     Ok(v)
 }
 
+/// What sigs.k8s.io/yaml stores for a scalar decoded into a Go `string` field: numbers and
+/// bools become text (floats via float32 `%g`, so `1.10` → `1.1`), strings stay, anything
+/// else (`None`) is left for encoding/json to reject.
+pub fn go_scalar_as_string(v: &GoVal) -> Option<String> {
+    match v {
+        GoVal::Str(s) => Some(s.clone()),
+        GoVal::Int(i) => Some(i.to_string()),
+        GoVal::Uint(u) => Some(u.to_string()),
+        GoVal::Float(f) => Some(format_float32_g(*f)),
+        GoVal::Bool(b) => Some(b.to_string()),
+        GoVal::Nil | GoVal::Seq(_) | GoVal::Map(_) => None,
+    }
+}
+
+/// Decodes a parsed document into a template value (`Value::Nil` for an empty document).
+/// Errors carry sigs.k8s.io/yaml's `error converting YAML to JSON: ` prefix.
+pub fn decode_document(root: Option<Rc<Node>>) -> Result<Value, String> {
+    match decode_go(root)? {
+        None => Ok(Value::Nil),
+        Some(go) => go_to_value(go),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_targets() {
+        assert_eq!(
+            go_scalar_as_string(&GoVal::Float(1.10)).as_deref(),
+            Some("1.1")
+        );
+        assert_eq!(
+            go_scalar_as_string(&GoVal::Int(12345678901)).as_deref(),
+            Some("12345678901")
+        );
+        assert_eq!(
+            go_scalar_as_string(&GoVal::Bool(false)).as_deref(),
+            Some("false")
+        );
+        assert_eq!(go_scalar_as_string(&GoVal::Nil), None);
+    }
 
     #[test]
     fn float32_keys() {
