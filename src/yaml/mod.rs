@@ -5,6 +5,7 @@
 //! Entry points: [`load_values`], [`load_any`], [`to_yaml`], [`to_yaml_pretty`],
 //! [`json::to_json`], [`json::from_json`], [`toml::to_toml`], [`toml::from_toml`].
 
+mod compat;
 pub mod decode;
 pub mod emit;
 pub mod json;
