@@ -390,6 +390,11 @@ REAL += [
     'a: "\\x"\n',
     'a: "\\u12"\n',
     'a: "\\ud83d\\ude00"\n',
+    'a:\n  - "multi\n# not comment\n    line"\n',
+    "a:\n  - 'multi\nx ''q''\n    line'\n",
+    'a: "x\n---\n"\n',
+    'k: [1,\n2]\n',
+    'k: {a: 1,\nb: 2}\n',
 ]
 for i, v in enumerate(REAL):
     Y('real_%02d' % i, v)

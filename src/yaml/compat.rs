@@ -55,7 +55,43 @@ pub(super) fn flow_closer_line(text: &str, line: usize) -> bool {
         .starts_with([']', '}', ','])
 }
 
-/// Prefixes 1-based line `line` with spaces.
+/// Indents every continuation line of the quoted scalar whose opening quote is at char
+/// index `idx`. `None` if nothing changes or a line is a document marker (libyaml rejects
+/// those inside quoted scalars too).
+pub(super) fn indent_quoted_scalar(text: &str, idx: usize) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let quote = *chars.get(idx).filter(|c| **c == '"' || **c == '\'')?;
+    // Find the closing quote.
+    let mut i = idx + 1;
+    let end = loop {
+        match chars.get(i) {
+            None => return None,
+            Some('\\') if quote == '"' => i += 2,
+            Some('\'') if quote == '\'' && chars.get(i + 1) == Some(&'\'') => i += 2,
+            Some(c) if *c == quote => break i,
+            Some(_) => i += 1,
+        }
+    };
+    let mut out = String::with_capacity(text.len() + 256);
+    let mut changed = false;
+    let mut at_line_start = false;
+    for (pos, &c) in chars.iter().enumerate() {
+        if at_line_start && pos > idx && pos <= end {
+            let rest: String = chars[pos..(pos + 3).min(chars.len())].iter().collect();
+            if rest == "---" || rest == "..." {
+                return None;
+            }
+            out.extend(std::iter::repeat_n(' ', 64));
+            changed = true;
+        }
+        out.push(c);
+        at_line_start = c == '\n';
+    }
+    changed.then_some(out)
+}
+
+/// Prefixes 1-based line `line` with spaces (libyaml ignores the indentation of flow
+/// content and quoted-scalar continuation lines; yaml-rust2 checks it).
 pub(super) fn indent_line(text: &str, line: usize) -> Option<String> {
     let mut out = String::with_capacity(text.len() + 64);
     let mut changed = false;
@@ -195,6 +231,16 @@ pub(super) fn translate(e: &ScanError, text: &str) -> String {
             (p.to_string(), !parser_err)
         }
     };
+    if problem == "found unexpected document indicator" {
+        // libyaml points at the marker line, yaml-rust2 at the scalar.
+        let marker = text
+            .lines()
+            .enumerate()
+            .skip(line)
+            .find(|(_, l)| l.starts_with("---") || l.starts_with("..."))
+            .map_or(line, |(i, _)| i + 1);
+        return format!("line {marker}: {problem}");
+    }
     // libyaml reports end-of-stream problems at the end of the input.
     let line = if problem.ends_with("end of stream") {
         text.matches('\n').count() + 1

@@ -301,22 +301,46 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
 fn go_sharp_v(v: &GoVal) -> String {
     match v {
         GoVal::Nil => "<nil>".into(),
+        other => go_sharp_v_nested(other),
+    }
+}
+
+/// `%#v` of a value inside a collection: nil shows its interface type, map keys are sorted
+/// the way Go's fmt sorts them (nil first, then by type, then by value).
+fn go_sharp_v_nested(v: &GoVal) -> String {
+    match v {
+        GoVal::Nil => "interface {}(nil)".into(),
         GoVal::Bool(b) => b.to_string(),
         GoVal::Int(i) => i.to_string(),
         GoVal::Uint(u) => format!("0x{u:x}"),
         GoVal::Float(f) => crate::template::format::format_float_g(*f),
         GoVal::Str(s) => format!("{s:?}"),
         GoVal::Seq(items) => {
-            let parts: Vec<String> = items.iter().map(go_sharp_v).collect();
+            let parts: Vec<String> = items.iter().map(go_sharp_v_nested).collect();
             format!("[]interface {{}}{{{}}}", parts.join(", "))
         }
         GoVal::Map(items) => {
-            let parts: Vec<String> = items
+            let mut sorted: Vec<&(GoVal, GoVal)> = items.iter().collect();
+            sorted.sort_by(|(a, _), (b, _)| fmt_key_rank(a).cmp(&fmt_key_rank(b)));
+            let parts: Vec<String> = sorted
                 .iter()
-                .map(|(k, v)| format!("{}:{}", go_sharp_v(k), go_sharp_v(v)))
+                .map(|(k, v)| format!("{}:{}", go_sharp_v_nested(k), go_sharp_v_nested(v)))
                 .collect();
             format!("map[interface {{}}]interface {{}}{{{}}}", parts.join(", "))
         }
+    }
+}
+
+/// Sort rank for fmt's map-key order: nil, then a per-type rank, then the value.
+fn fmt_key_rank(k: &GoVal) -> (u8, i128, String) {
+    match k {
+        GoVal::Nil => (0, 0, String::new()),
+        GoVal::Int(i) => (1, i128::from(*i), String::new()),
+        GoVal::Uint(u) => (2, i128::from(*u), String::new()),
+        GoVal::Float(f) => (3, 0, format!("{:020.6}", f)),
+        GoVal::Str(s) => (4, 0, s.clone()),
+        GoVal::Bool(b) => (5, i128::from(*b), String::new()),
+        GoVal::Seq(_) | GoVal::Map(_) => (6, 0, String::new()),
     }
 }
 

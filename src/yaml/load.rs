@@ -6,8 +6,8 @@
 //! libyaml accepts, and we retry.
 
 use super::compat::{
-    flow_closer_line, indent_line, leading_document_end_check, leading_tab_check, quote_dash,
-    tab_after_colon, translate, widen_leading_whitespace,
+    flow_closer_line, indent_line, indent_quoted_scalar, leading_document_end_check,
+    leading_tab_check, quote_dash, tab_after_colon, translate, widen_leading_whitespace,
 };
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -81,9 +81,18 @@ pub fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, String> {
                     None => return Err(translate(&e, text)),
                 }
             }
+            Err(e) if e.info() == "invalid indentation in quoted scalar" => {
+                // libyaml does not check the indentation of a quoted scalar's continuation
+                // lines (their leading whitespace is folded away); indent them all.
+                match indent_quoted_scalar(current, e.marker().index()) {
+                    Some(t) => patched = Some(t),
+                    None => return Err(translate(&e, text)),
+                }
+            }
             Err(e)
-                if e.info().starts_with("invalid indentation")
-                    && flow_closer_line(current, e.marker().line()) =>
+                if e.info() == "invalid indentation in flow construct"
+                    || (e.info().starts_with("invalid indentation")
+                        && flow_closer_line(current, e.marker().line())) =>
             {
                 // libyaml does not check indentation inside flow collections; yaml-rust2
                 // rejects a closing bracket at a lower column. Whitespace there is
