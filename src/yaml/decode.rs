@@ -321,7 +321,7 @@ fn go_sharp_v_nested(v: &GoVal) -> String {
         }
         GoVal::Map(items) => {
             let mut sorted: Vec<&(GoVal, GoVal)> = items.iter().collect();
-            sorted.sort_by(|(a, _), (b, _)| fmt_key_rank(a).cmp(&fmt_key_rank(b)));
+            sorted.sort_by_key(|(k, _)| fmt_key_rank(k));
             let parts: Vec<String> = sorted
                 .iter()
                 .map(|(k, v)| format!("{}:{}", go_sharp_v_nested(k), go_sharp_v_nested(v)))
