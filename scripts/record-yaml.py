@@ -201,7 +201,10 @@ FROM = [('fromYaml', 'a: 1\nb: [x, yes]\nc: 1234567\n'), ('fromYaml', 'a: b: c')
         ('fromJson', '{"a": "x\ty"}'), ('fromJson', '{"a": -}'), ('fromJson', '{"a": 1.}'),
         ('fromJsonArray', '[1, "a", {"b": null}]'), ('fromJsonArray', '{"a": 1}'), ('fromJsonArray', '[1,'),
         ('fromJsonArray', ''), ('mustFromJson', '[1, 2]'), ('mustFromJson', '"s"'), ('mustFromJson', '{"a": 1}'),
-        ('mustFromJson', '{"a"'), ('mustFromJson', '3'), ('mustFromJson', 'null')]
+        ('mustFromJson', '{"a"'), ('mustFromJson', '3'), ('mustFromJson', 'null'),
+        ('fromJson', '[tr'), ('fromJson', '-'), ('fromJson', '"\\'), ('fromJson', '"\\u12'), ('fromJson', '1.'),
+        ('fromJson', '1e'), ('fromJson', '[1e400]'), ('fromJson', '1e400'), ('fromJsonArray', '{"a": 1e400}'),
+        ('fromJsonArray', '[1e400, 2]'), ('mustFromJson', '[1e400]'), ('fromJson', '{"a": [1e400], "b": 2}')]
 for i, (f, s) in enumerate(FROM):
     S('from_%02d_%s' % (i, f), s, [f])
     S('fromj_%02d_%s' % (i, f), s, [f, 'toJson'])

@@ -40,6 +40,14 @@ fn with_error(m: Map, msg: String) -> Value {
 fn from_json_map(s: &str) -> Value {
     match yaml::jsonparse::from_json_partial(s) {
         Err(yaml::jsonparse::JsonError::Syntax(e)) => with_error(Map::new(), e),
+        // A mismatched top level is reported (and skipped) before anything inside it.
+        Ok(_) if !matches!(yaml::jsonparse::top_kind(s), "object" | "null") => with_error(
+            Map::new(),
+            format!(
+                "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                yaml::jsonparse::top_kind(s)
+            ),
+        ),
         Ok((v, type_err)) => {
             let m = match v {
                 Value::Map(m) => m.read().clone(),
@@ -66,6 +74,12 @@ fn from_json_map(s: &str) -> Value {
 fn from_json_list(s: &str) -> Value {
     match yaml::jsonparse::from_json_partial(s) {
         Err(yaml::jsonparse::JsonError::Syntax(e)) => Value::list(vec![Value::string(e)]),
+        Ok(_) if !matches!(yaml::jsonparse::top_kind(s), "array" | "null") => {
+            Value::list(vec![Value::string(format!(
+                "json: cannot unmarshal {} into Go value of type []interface {{}}",
+                yaml::jsonparse::top_kind(s)
+            ))])
+        }
         Ok((v, type_err)) => {
             if let Some(e) = type_err {
                 return Value::list(vec![Value::string(e)]);
