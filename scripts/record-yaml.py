@@ -161,6 +161,8 @@ Y('pretty_basic', 'a: 1\nb: [1, 2]\nc: {d: e}\nf: 1e6\ng: 12345678901234567890\n
 Y('pretty_nested', 'l:\n- - 1\n  - 2\n- x: 1\n  y: [a, b]\n', P)
 Y('pretty_strings', 'a: "yes"\nb: "line1\\nline2"\nc: "tab\\tx"\nd: "a\\n\\tb"\ne: "emoji \U0001F600"\nf: "1:20"\n'
   'g: "' + words + '"\nh: "x\\n"\ni: " lead"\nj: "#a"\n', P)
+Y('pretty_keys_digits', '\n'.join(k + ': 1' for k in ['-Z', '019Z', '910é', '9A', 'a', 'é212', 'x1a', 'x1.', 'x1-']) + '\n', P)
+Y('yaml_keys_digits', '\n'.join(k + ': 1' for k in ['-Z', '019Z', '910é', '9A', 'a', 'é212', 'x1a', 'x1.', 'x1-']) + '\n')
 Y('pretty_keys', '\n'.join(k + ': 1' for k in ['a10', 'a2', '_x', 'B', 'é', 'a_b']) + '\n', P)
 Y('pretty_nums', 'a: 0.1\nb: 1234567\nc: -0.0\nd: 1e-7\ne: 100\n', P)
 Y('pretty_null', 'a:\nb: ~\n', P)

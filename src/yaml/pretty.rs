@@ -3,7 +3,7 @@
 
 use super::emit::{emit_document, string_style, Layout, YNode};
 use super::scalar::Style;
-use super::sort::sort_keys;
+use super::sort::sort_keys_with;
 use crate::template::value::Value;
 
 const MAX_DEPTH: usize = 1_000;
@@ -59,7 +59,7 @@ fn node(v: &Value, depth: usize) -> Result<YNode, String> {
             for (k, v) in entries {
                 out.push((k, node(&v, depth + 1)?));
             }
-            sort_keys(&mut out, |(k, _)| k.as_str());
+            sort_keys_with(&mut out, |(k, _)| k.as_str(), true);
             YNode::Map(out)
         }
         Value::Object(o) => node(&o.to_data(), depth + 1)?,
