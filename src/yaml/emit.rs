@@ -11,7 +11,7 @@ use super::sort::sort_keys;
 use crate::template::value::Value;
 
 /// Deepest value nesting we serialise (encoding/json itself stops at 1000 cycles' depth).
-const MAX_DEPTH: usize = 10_000;
+const MAX_DEPTH: usize = 1_000;
 
 /// A node ready for emitting.
 pub enum YNode {

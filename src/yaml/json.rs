@@ -9,7 +9,7 @@ use std::fmt::Write;
 pub use jsonparse::{from_json, JsonError};
 
 /// Deepest nesting we encode (protects the stack; Go would recurse until it overflowed).
-const MAX_DEPTH: usize = 10_000;
+const MAX_DEPTH: usize = 1_000;
 
 /// Go's encoding of a float64: `strconv` 'f' format with shortest digits, or 'e' format
 /// (`1e+21`, `1e-7`) when |x| < 1e-6 or ≥ 1e21. The caller rejects NaN/Inf.
