@@ -405,6 +405,30 @@ for i, v in enumerate(REAL):
     Y('real_%02d' % i, v)
     Y('realj_%02d' % i, v, ['toJson'])
 
+# --- go-yaml emitter rules behind helm's toYaml "" (JSON detour) and the BOM escape --------------
+# libyaml's BOM test reads the scalar's first bytes, so after a leading BOM every character of a
+# double-quoted scalar is escaped (v2 and v3).
+for i, v in enumerate(['\ufeff[a]', '\ufeffa b\tc "d" \\ é ℵ 😀', '\ufeff' + 'word ' * 30, 'a\ufeffb']):
+    case('bomlead_%d' % i, 'k: ' + yq(v) + '\n', ['toYaml'])
+    case('bomleadp_%d' % i, 'k: ' + yq(v) + '\n', ['toYamlPretty'])
+    case('bomleadkey_%d' % i, 'k: {' + yq(v) + ': 1}\n', ['toYaml'], 'k')
+# go-yaml re-reads each JSON key as a flow-mapping simple key: one line only (NEL is a raw line
+# break in Go's JSON) and its ':' at most 1024 characters after the key's opening quote.
+for i, k in enumerate(['\x85', 'a\x85b', ' \x85 ']):
+    case('nelkey_%d' % i, 'k: {' + yq(k) + ': 1}\n', ['toYaml'], 'k')
+    case('nelkeyn_%d' % i, 'k: {x: [{' + yq(k) + ': 1}], y: 2}\n', ['toYaml'], 'k')
+    case('nelkeyp_%d' % i, 'k: {' + yq(k) + ': 1}\n', ['toYamlPretty'], 'k')
+    case('nelkeyj_%d' % i, 'k: {' + yq(k) + ': 1}\n', ['toJson'], 'k')
+    case('nelval_%d' % i, 'k: {v: ' + yq(k) + '}\n', ['toYaml'], 'k')
+for name, ch, n in [('a', 'a', 1022), ('lt', '<', 170), ('q', '"', 511), ('ctl', '\x01', 170),
+                    ('nl', '\n', 511), ('e', 'é', 1022), ('emoji', '😀', 1022)]:
+    for extra in (0, 1):
+        key = ch * (n + extra)
+        # An explicit `?` key: the values file itself may hold a key of any length.
+        case('longkey_%s_%d' % (name, n + extra), 'k:\n  ? ' + yq(key) + '\n  : 1\n', ['toYaml'], 'k')
+case('longkey_a_500', 'k: {' + 'a' * 500 + ': 1}\n', ['toYaml'], 'k')
+case('longkeyp_a_1023', 'k:\n  ? ' + 'a' * 1023 + '\n  : 1\n', ['toYamlPretty'], 'k')
+
 
 def run(c):
     src = '.Values' + ('.' + c['src'] if c['src'] else '')

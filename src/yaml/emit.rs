@@ -83,6 +83,23 @@ fn json_detour_string(s: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// go-yaml re-reads a map key of the JSON text as an implicit (simple) key of a flow
+/// mapping, which libyaml's scanner only allows on one line and with its `:` at most 1024
+/// characters after the key's start. A key whose JSON text holds a raw line break (NEL) or
+/// is longer than that makes the re-parse fail, and so the whole `Marshal`.
+fn json_detour_key_check(k: &str) -> Result<(), String> {
+    const MAX_SIMPLE_KEY: usize = 1024;
+    if k.contains('\u{85}') {
+        return Err("yaml: did not find expected ',' or '}' (line break in a key)".into());
+    }
+    let mut quoted = String::with_capacity(k.len() + 2);
+    super::json::write_json_string(&mut quoted, k, true);
+    if quoted.chars().count() > MAX_SIMPLE_KEY {
+        return Err("yaml: did not find expected ',' or '}' (key over 1024 characters)".into());
+    }
+    Ok(())
+}
+
 /// The YAML text of a float after the JSON detour: integers (no `.`/`e` in the JSON text)
 /// that fit int64/uint64 stay integers, everything else is a float printed with `%g`.
 pub fn detour_float(f: f64) -> Result<String, String> {
@@ -139,6 +156,7 @@ pub fn detour_node(v: &Value, depth: usize) -> Result<YNode, String> {
                 .collect();
             let mut out = Vec::with_capacity(entries.len());
             for (k, v) in entries {
+                json_detour_key_check(&k)?;
                 out.push((json_detour_string(&k)?, detour_node(&v, depth + 1)?));
             }
             sort_keys(&mut out, |(k, _)| k.as_str());
