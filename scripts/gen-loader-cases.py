@@ -574,6 +574,25 @@ for n, expr in [('chart_tojson', 'toJson .Chart'), ('chart_print', '.Chart'), ('
                  'list (typeOf .Chart) (typeOf .Release) (typeOf .Capabilities) (typeOf .Files) (typeOf .Values) (typeOf .Template)')]:
     case(f'obj_{n}', {'templates/t.yaml': f'x: {{{{ {expr} | quote }}}}\n', 'Chart.yaml': FULLCHART,
                       'values.yaml': 'b: 1\na: [1, x]\n', 'files/f.txt': 'hi\n'})
+# Go structs through encoding/json keep their field order (nested structs too); toYaml sorts.
+# KubeVersion.String has a pointer receiver: an action prints the field through it, a function
+# argument (a copy) prints the struct's fields.
+RICHCHART = ('home: https://h\nsources: [https://s]\ntype: application\nkubeVersion: ">=1.20"\n'
+             'maintainers:\n- name: m\n  url: https://u\n  email: e@x\n- name: n\n'
+             'dependencies:\n- name: sub\n  version: 0.1.0\n  repository: file://x\n  alias: al\n'
+             '  condition: al.on\n  tags: [t]\n')
+for n, expr in [('chart_tojson', 'toJson .Chart'), ('chart_toprettyjson', 'toPrettyJson .Chart'),
+                ('chart_toyaml', 'toYaml .Chart'), ('caps_tojson', 'toJson .Capabilities'),
+                ('caps_toyaml', 'toYaml .Capabilities'), ('deps_tojson', 'toJson .Chart.Dependencies'),
+                ('maint_tojson', 'toJson (index .Chart.Maintainers 0)'),
+                ('kv_print', 'print .Capabilities.KubeVersion'), ('kv_tostring', 'toString .Capabilities.KubeVersion'),
+                ('kv_action', 'list 1 | len | print | ne "" | ternary (printf "%s" .Capabilities.KubeVersion) ""'),
+                ('kv_list', 'list .Capabilities.KubeVersion')]:
+    parent(f'obj2_{n}', 'al:\n  on: true\n', chart_extra=RICHCHART, parent_tpl=False,
+           extra={'templates/p.yaml': f'x: {{{{ {expr} | quote }}}}\n'})
+parent('obj2_kv_quoted_action', '', chart_extra='', parent_tpl=False,
+       extra={'templates/p.yaml': 'x: "{{ .Capabilities.KubeVersion }}"\ny: "{{ $k := .Capabilities.KubeVersion }}{{ $k }}"\n'
+              'z: {{ .Capabilities.KubeVersion | quote }}\n'})
 parent('obj_subcharts_tojson', 'sub:\n  x: 1\n', parent_tpl=False,
        extra={'templates/p.yaml': 'x: {{ toJson .Subcharts.sub.Values | quote }}\ny: {{ keys .Subcharts | toJson | quote }}\n'})
 parent('sub_import_chain', '', chart_extra=DEP + '  import-values:\n  - child: fromdeep\n    parent: top\n',

@@ -15,26 +15,7 @@ use std::time::Duration;
 
 /// Cases rudder does not match yet, each with the reason. They are still run: a gap that starts
 /// passing is reported so that it can be taken off this list.
-const KNOWN_GAPS: &[(&str, &str)] = &[
-    (
-        "obj_chart_tojson",
-        "toJson of a Go struct keeps the struct's field order; Object::to_data returns a sorted Map",
-    ),
-    (
-        "obj_helmversion_tojson",
-        "toJson of a Go struct keeps the struct's field order; Object::to_data returns a sorted Map",
-    ),
-    (
-        "obj_kubeversion_tojson",
-        "toJson of a Go struct keeps the struct's field order; Object::to_data returns a sorted Map",
-    ),
-    (
-        "obj_kubeversion_print",
-        "printf receives a copy of .Capabilities.KubeVersion, whose String method has a pointer \
-         receiver, so Go prints the struct {v1.32.0 1 32}; a template action prints the \
-         addressable field through String. Object has one `format` for both",
-    ),
-];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 /// How long one `rudder template` run may take before it is killed and counted as a failure.
 const TIMEOUT: Duration = Duration::from_secs(30);

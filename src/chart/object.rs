@@ -19,6 +19,9 @@ pub struct StructObject {
     pub data: Value,
     /// How `%v` prints it when that is not the plain field list (embedded structs).
     pub display: Option<String>,
+    /// `String()` has a pointer receiver: only the addressable field (an action printing it)
+    /// has it; a copy passed to a function (`printf "%v"`, `quote`) prints the fields.
+    pub pointer_stringer: bool,
 }
 
 impl StructObject {
@@ -54,7 +57,34 @@ impl Object for StructObject {
         if let Some(s) = self.stringer.as_ref().or(self.display.as_ref()) {
             return s.clone();
         }
-        // Go's %v of a struct: `{f1 f2 ...}`.
+        self.field_layout()
+    }
+    fn format_value(&self) -> String {
+        if self.pointer_stringer {
+            return self.field_layout();
+        }
+        self.format()
+    }
+    fn to_data(&self) -> Value {
+        match &self.data {
+            Value::Object(o) => o.to_data(),
+            d => d.clone(),
+        }
+    }
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        match &self.data {
+            Value::Object(o) => o.json_fields(),
+            _ => None,
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl StructObject {
+    /// Go's `%v` of a struct without methods: `{f1 f2 ...}`.
+    fn field_layout(&self) -> String {
         let parts: Vec<String> = self
             .fields
             .iter()
@@ -62,8 +92,39 @@ impl Object for StructObject {
             .collect();
         format!("{{{}}}", parts.join(" "))
     }
+}
+
+/// A Go struct as `encoding/json` sees it: its fields in declaration order under their JSON
+/// names (omitempty already applied). `toJson` keeps that order; everything that goes through
+/// a map (`toYaml`, `toToml`) sees [`Object::to_data`]'s sorted map.
+#[derive(Debug, Clone)]
+pub struct JsonStruct(pub Vec<(String, Value)>);
+
+impl JsonStruct {
+    /// Wraps the fields as a template value.
+    pub fn value(fields: Vec<(String, Value)>) -> Value {
+        Value::Object(Arc::new(JsonStruct(fields)))
+    }
+}
+
+impl Object for JsonStruct {
+    fn type_name(&self) -> &str {
+        "map[string]interface {}"
+    }
+    fn kind_name(&self) -> &str {
+        "map"
+    }
+    fn member(&self, _name: &str) -> Option<Member> {
+        None
+    }
+    fn format(&self) -> String {
+        crate::template::format::fmt_v(&self.to_data())
+    }
     fn to_data(&self) -> Value {
-        self.data.clone()
+        Value::map(self.0.iter().cloned().collect())
+    }
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        Some(self.0.clone())
     }
     fn as_any(&self) -> &dyn Any {
         self
