@@ -673,6 +673,22 @@ case('post_renderer', HOOKS, ['--post-renderer', './pr.sh'], side=PR)
 case('post_renderer_fails', HOOKS, ['--post-renderer', './fail.sh'], side=PR)
 case('post_renderer_missing', HOOKS, ['--post-renderer', './nope.sh'], side=PR)
 case('post_renderer_with_crds', CRDS, ['--post-renderer', './pr.sh', '--include-crds'], side=PR)
+# With --output-dir helm writes CRDs and manifests to files and still runs the post-renderer on
+# what is left (nothing), printing its output; a failure there comes after the `wrote` lines.
+# (No hooks here: helm appends to hook files that already exist, so reruns would grow them.)
+PR2 = dict(PR, **{'hdr.sh': '#!/bin/sh\necho "# from post-renderer"\ncat\n'})
+case('outdir_post_renderer', CRDS, ['--output-dir', 'out', '--post-renderer', './hdr.sh', '--include-crds'], side=PR2)
+case('outdir_post_renderer_fails', CRDS, ['--output-dir', 'out', '--post-renderer', './fail.sh'], side=PR2)
+# Which errors helm follows with `Use --debug flag to render out invalid YAML` (those of its
+# renderResources) and which not.
+tpl('hint_exec_fail', 'a: {{ fail "boom" }}\n')
+tpl('hint_parse_error', 'a: {{ .Values.x \n')
+tpl('hint_yaml_invalid', 'a: b: c\n')
+tpl('hint_required', 'a: {{ required "need x" .Values.x }}\n')
+tpl('hint_notes_fail', 'a: 1\n', extra={'templates/NOTES.txt': '{{ fail "in notes" }}\n'})
+tpl('hint_kube_version', 'a: 1\n', chart_extra='kubeVersion: "<1.0"\n')
+tpl('hint_schema', 'a: 1\n', 'x: 1\n', extra={'values.schema.json': '{"properties": {"x": {"type": "string"}}}'})
+tpl('hint_show_only_missing', 'a: 1\n', args=['--show-only', 'templates/nope.yaml'])
 dump('set_file_dir', None, ['--set-file', 'a=.'])
 tpl('caps_git_version_flag', 'g: {{ .Capabilities.KubeVersion.GitVersion }}\n', args=['--kube-version', '1.29.4'])
 tpl('namespace_env_flag_wins', 'ns: {{ .Release.Namespace }}\n', args=['--namespace=eq'])

@@ -5,7 +5,7 @@
 //! A case passes when rudder's exit status equals helm's and either (status 0) stdout is
 //! byte-identical and stderr equals helm's warnings (`expected.warnings`, Go's `file.go:NN: ` log
 //! prefixes removed; absent = none), or (status != 0) the first `Error: ` line of stderr is
-//! identical.
+//! identical and so is all of stderr where it was recorded (`expected.stderr`).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -136,6 +136,15 @@ fn check(dir: &Path) -> Result<(), String> {
             "rc {} (want {want_rc})\n    got:  {got_err}\n    want: {want_err}",
             got.rc
         ));
+    }
+    // The whole of stderr, when recorded: warnings, the error and helm's `--debug` hint.
+    if let Ok(want_stderr) = read("expected.stderr") {
+        if got.stderr != want_stderr {
+            return Err(format!(
+                "stderr differs\n    got:  {:?}\n    want: {:?}",
+                got.stderr, want_stderr
+            ));
+        }
     }
     Ok(())
 }
