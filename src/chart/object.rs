@@ -174,3 +174,50 @@ impl Object for VersionSet {
         self.len().unwrap_or(0) > 0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kube() -> StructObject {
+        StructObject {
+            type_name: "chartutil.KubeVersion".into(),
+            fields: vec![
+                ("Version", Value::str("v1.32.0")),
+                ("Major", Value::str("1")),
+            ],
+            stringer: Some("v1.32.0".into()),
+            data: JsonStruct::value(vec![
+                ("Version".into(), Value::str("v1.32.0")),
+                ("Major".into(), Value::str("1")),
+            ]),
+            display: None,
+            pointer_stringer: true,
+        }
+    }
+
+    #[test]
+    fn pointer_stringer_applies_only_to_the_addressable_value() {
+        let k = kube();
+        assert_eq!(k.format(), "v1.32.0");
+        assert_eq!(k.format_value(), "{v1.32.0 1}");
+        let v = k.into_value();
+        assert_eq!(crate::template::format::fmt_v(&v), "{v1.32.0 1}");
+        let mut action = String::new();
+        crate::template::format::write_v(&mut action, &v, 0);
+        assert_eq!(action, "v1.32.0");
+    }
+
+    #[test]
+    fn json_keeps_field_order_and_maps_sort() {
+        let v = kube().into_value();
+        assert_eq!(
+            crate::yaml::to_json(&v, true, None).unwrap(),
+            r#"{"Version":"v1.32.0","Major":"1"}"#
+        );
+        assert_eq!(
+            crate::yaml::to_yaml(&v).unwrap(),
+            "Major: \"1\"\nVersion: v1.32.0\n"
+        );
+    }
+}

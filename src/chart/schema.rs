@@ -93,3 +93,22 @@ fn collect(chart: &Chart, values: &Value, report: &mut String) -> Result<(), Str
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::go_decode_error;
+
+    #[test]
+    fn unparsable_schemas_get_go_decoder_wording() {
+        assert_eq!(
+            go_decode_error(b"{not json").as_deref(),
+            Some("invalid character 'n' looking for beginning of object key string")
+        );
+        assert_eq!(
+            go_decode_error(b"{\"a\": ").as_deref(),
+            Some("unexpected EOF")
+        );
+        assert_eq!(go_decode_error(b" \n").as_deref(), Some("EOF"));
+        assert_eq!(go_decode_error(b"{}"), None);
+    }
+}

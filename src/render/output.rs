@@ -225,3 +225,63 @@ fn write_dir(
     out.push('\n');
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered() -> Rendered {
+        Rendered {
+            manifests: vec![super::super::manifest::Manifest {
+                name: "c/templates/a.yaml".into(),
+                content: "kind: A".into(),
+                kind: "A".into(),
+                object_name: String::new(),
+                events: Vec::new(),
+                weight: 0,
+                delete_policies: Vec::new(),
+            }],
+            hooks: Vec::new(),
+            crds: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn output_dir_still_runs_the_post_renderer_on_the_rest() {
+        let dir = std::env::temp_dir().join(format!("rudder-outdir-{}", std::process::id()));
+        let o = OutputOptions {
+            output_dir: Some(dir.clone()),
+            ..Default::default()
+        };
+        let mut seen = Vec::new();
+        let out = assemble_with(&rendered(), &o, &mut |m| {
+            seen.push(m.to_string());
+            Ok("# header\n".into())
+        })
+        .unwrap();
+        assert_eq!(seen, vec![String::new()]);
+        let wrote = format!("wrote {}\n", dir.join("c/templates/a.yaml").display());
+        assert_eq!(out, format!("{wrote}# header\n"));
+        let err = assemble_with(&rendered(), &o, &mut |_| Err("boom".into())).unwrap_err();
+        assert_eq!(
+            (err.stdout, err.message, err.in_render),
+            (wrote, "boom".into(), true)
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn show_only_misses_are_not_render_errors() {
+        let o = OutputOptions {
+            show_only: vec!["templates/nope.yaml".into()],
+            ..Default::default()
+        };
+        let err = assemble_with(&rendered(), &o, &mut |m| Ok(m.to_string())).unwrap_err();
+        assert!(!err.in_render);
+        assert_eq!(
+            err.message,
+            "could not find template templates/nope.yaml in chart"
+        );
+    }
+}

@@ -270,6 +270,38 @@ mod tests {
     }
 
     #[test]
+    fn json_detour_key_rules() {
+        let one = |k: &str| {
+            let mut m = Map::new();
+            m.insert(k.to_string(), Value::Float(1.0));
+            to_yaml(&Value::map(m))
+        };
+        // NEL is a raw line break in the JSON text: the key no longer fits on one line.
+        assert!(one("a\u{85}b").is_err());
+        // As a value it only folds.
+        let mut m = Map::new();
+        m.insert("v".into(), Value::str("a\u{85}b"));
+        assert_eq!(to_yaml(&Value::map(m)).unwrap(), "v: a b\n");
+        // The `:` may follow the key's opening quote by at most 1024 characters of JSON text.
+        assert!(one(&"a".repeat(1022)).is_ok());
+        assert!(one(&"a".repeat(1023)).is_err());
+        assert!(one(&"<".repeat(170)).is_ok()); // `\u003c` each: 1022 with the quotes
+        assert!(one(&"<".repeat(171)).is_err());
+        assert!(one(&"é".repeat(1022)).is_ok()); // characters, not bytes
+    }
+
+    #[test]
+    fn leading_bom_escapes_every_character() {
+        let mut m = Map::new();
+        m.insert("k".into(), Value::str("\u{feff}[a] é"));
+        m.insert("m".into(), Value::str("a\u{feff}b"));
+        assert_eq!(
+            to_yaml(&Value::map(m)).unwrap(),
+            "k: \"\\uFEFF\\x5B\\x61\\x5D\\x20\\xE9\"\nm: \"a\\uFEFFb\"\n"
+        );
+    }
+
+    #[test]
     fn layout() {
         let mut inner = Map::new();
         inner.insert("name".into(), Value::str("a"));
