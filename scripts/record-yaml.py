@@ -401,6 +401,22 @@ REAL += [
     'k: [1,\n2]\n',
     'k: {a: 1,\nb: 2}\n',
 ]
+# libyaml's simple-key limits hold in flow collections too: one line, `:` within 1024 characters.
+REAL += [
+    'k: {"a\n b": 1}\n',
+    'k: {a\n b: 1}\n',
+    'k: {"a"\n : 1}\n',
+    'k: {"a": \n 1}\n',
+    'k: {? a\n b : 1}\n',
+    'k:\n- {x: 1,\n   "a\n   b": 2}\n',
+    'k: [x, {"a\n b": 1}]\n',
+    'k: [[a, b]: 1]\n',
+    'k: {[a,\n b]: 1}\n',
+    '---\nk: {a: 1}\n---\nj: {"x\n y": 1}\n',
+    'k: {"' + 'a' * 1022 + '": 1}\n',
+    'k: {"' + 'a' * 1023 + '": 1}\n',
+    'k: {\n "' + 'a' * 1023 + '": 1}\n',
+]
 for i, v in enumerate(REAL):
     Y('real_%02d' % i, v)
     Y('realj_%02d' % i, v, ['toJson'])

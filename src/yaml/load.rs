@@ -63,6 +63,8 @@ pub fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, String> {
     let mut patched: Option<String> = text
         .contains('\u{85}')
         .then(|| text.replace('\u{85}', "\n"));
+    // yaml-rust2 accepts flow keys spanning lines (or over 1024 characters); libyaml not.
+    super::flowkeys::flow_simple_key_check(patched.as_deref().unwrap_or(text))?;
     for _ in 0..MAX_TAB_RETRIES {
         let current = patched.as_deref().unwrap_or(text);
         match parse_once(current, None) {

@@ -8,6 +8,7 @@
 mod compat;
 pub mod decode;
 pub mod emit;
+mod flowkeys;
 pub mod json;
 pub mod jsonparse;
 mod libyaml;
