@@ -679,6 +679,9 @@ case('post_renderer_with_crds', CRDS, ['--post-renderer', './pr.sh', '--include-
 PR2 = dict(PR, **{'hdr.sh': '#!/bin/sh\necho "# from post-renderer"\ncat\n'})
 case('outdir_post_renderer', CRDS, ['--output-dir', 'out', '--post-renderer', './hdr.sh', '--include-crds'], side=PR2)
 case('outdir_post_renderer_fails', CRDS, ['--output-dir', 'out', '--post-renderer', './fail.sh'], side=PR2)
+# The import-values warning names the chart only for the map form.
+parent('sub_import_string_missing', '', chart_extra=DEP + '  import-values: [v]\n')
+parent('sub_import_map_missing', '', chart_extra=DEP + '  import-values:\n  - child: nope\n    parent: p\n')
 # Which errors helm follows with `Use --debug flag to render out invalid YAML` (those of its
 # renderResources) and which not.
 tpl('hint_exec_fail', 'a: {{ fail "boom" }}\n')
