@@ -168,6 +168,16 @@ pub trait Object: Send + Sync + fmt::Debug {
     }
     /// How `fmt`'s `%v` prints the object (Stringer or struct layout).
     fn format(&self) -> String;
+    /// How `fmt` prints a copy of the object, as a function argument receives it: a Stringer
+    /// whose `String` has a pointer receiver is then printed as its fields.
+    fn format_value(&self) -> String {
+        self.format()
+    }
+    /// For Go structs, `encoding/json`'s view in field order (json names, omitempty applied);
+    /// `None` when [`Object::to_data`] is the whole story.
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        None
+    }
     /// The value `encoding/json` would see (structs through their JSON tags), used by
     /// `toYaml`, `toJson` and friends.
     fn to_data(&self) -> Value;
