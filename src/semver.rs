@@ -28,12 +28,12 @@ const CV: &str = r"v?([0-9|xX*]+)(\.[0-9|xX*]+)?(\.[0-9|xX*]+)?(-([0-9A-Za-z\-]+
 /// The constraint operators, in Masterminds' alternation order (leftmost-first matters).
 const OPS: &str = r"=||!=|>|<|>=|=>|<=|=<|~|~>|\^";
 
-/// Masterminds `semVerRegex`.
+/// Masterminds `semVerRegex` (matched by hand in `split_version`; the test compares the two).
+#[cfg(test)]
 const SV: &str = r"v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?";
 
 /// The compiled expressions, built once.
 struct Regexes {
-    version: Regex,
     constraint: Regex,
     range: Regex,
     find: Regex,
@@ -45,7 +45,6 @@ fn regexes() -> Option<&'static Regexes> {
     R.get_or_init(|| {
         let ws = WS;
         Some(Regexes {
-            version: Regex::new(&format!("^{SV}$")).ok()?,
             constraint: Regex::new(&format!("^{ws}*({OPS}){ws}*({CV}){ws}*$")).ok()?,
             range: Regex::new(&format!("{ws}*({CV}){ws}+-{ws}+({CV}){ws}*")).ok()?,
             find: Regex::new(&format!("({OPS}){ws}*({CV})")).ok()?,
@@ -120,23 +119,83 @@ fn validate_metadata(m: &str) -> Result<(), String> {
     }
 }
 
+/// Matches Masterminds' `semVerRegex` (anchored) by hand: every chart load parses versions,
+/// and compiling that expression cost more than the rest of a small chart's render. Returns
+/// major, minor, patch (digits, without their dots; empty when absent), prerelease and build
+/// metadata, exactly the groups the expression captures.
+fn split_version(s: &str) -> Option<[&str; 5]> {
+    let b = s.as_bytes();
+    let digits_end = |from: usize| {
+        from + b
+            .get(from..)
+            .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count())
+    };
+    let mut i = usize::from(b.first() == Some(&b'v'));
+    let end = digits_end(i);
+    if end == i {
+        return None;
+    }
+    let major = s.get(i..end)?;
+    i = end;
+    let mut numbers = ["", ""];
+    for slot in &mut numbers {
+        if b.get(i) != Some(&b'.') {
+            break;
+        }
+        let end = digits_end(i + 1);
+        if end == i + 1 {
+            // A dot without digits matches nothing the expression allows here.
+            return None;
+        }
+        *slot = s.get(i + 1..end)?;
+        i = end;
+    }
+    let ident_list = |t: &str| {
+        !t.is_empty()
+            && t.split('.')
+                .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'))
+    };
+    let rest = s.get(i..)?;
+    let (pre, meta) = if let Some(r) = rest.strip_prefix('-') {
+        match r.split_once('+') {
+            Some((p, m)) => (Some(p), Some(m)),
+            None => (Some(r), None),
+        }
+    } else if let Some(m) = rest.strip_prefix('+') {
+        (None, Some(m))
+    } else if rest.is_empty() {
+        (None, None)
+    } else {
+        return None;
+    };
+    // Identifier characters exclude `+`, so a second `+` fails here as in the expression.
+    if pre.is_some_and(|p| !ident_list(p)) || meta.is_some_and(|m| !ident_list(m)) {
+        return None;
+    }
+    Some([
+        major,
+        numbers[0],
+        numbers[1],
+        pre.unwrap_or(""),
+        meta.unwrap_or(""),
+    ])
+}
+
 impl Version {
     /// Parses `1`, `1.2`, `v1.2.3`, `1.2.3-beta.1+build` (Masterminds `NewVersion`).
     pub fn parse(s: &str) -> Result<Version, String> {
-        let re = regexes().ok_or("semver: regex unavailable")?;
-        let m = re.version.captures(s).ok_or(ERR_INVALID_SEMVER)?;
-        let group = |i: usize| m.get(i).map_or("", |g| g.as_str());
-        let major = parse_segment(group(1))?;
-        let minor = match group(2) {
+        let [major, minor, patch, pre, metadata] = split_version(s).ok_or(ERR_INVALID_SEMVER)?;
+        let major = parse_segment(major)?;
+        let minor = match minor {
             "" => 0,
-            g => parse_segment(g.trim_start_matches('.'))?,
+            g => parse_segment(g)?,
         };
-        let patch = match group(3) {
+        let patch = match patch {
             "" => 0,
-            g => parse_segment(g.trim_start_matches('.'))?,
+            g => parse_segment(g)?,
         };
-        let pre = group(5).to_string();
-        let metadata = group(8).to_string();
+        let pre = pre.to_string();
+        let metadata = metadata.to_string();
         if !pre.is_empty() {
             validate_prerelease(&pre)?;
         }
@@ -547,58 +606,5 @@ pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_lenient_versions() {
-        let v = Version::parse("v1.2").unwrap();
-        assert_eq!((v.major, v.minor, v.patch), (1, 2, 0));
-        assert_eq!(v.to_string(), "1.2.0");
-        assert_eq!(v.original, "v1.2");
-        let v = Version::parse("1.2.3-beta.1+build.5").unwrap();
-        assert_eq!(v.pre, "beta.1");
-        assert_eq!(v.metadata, "build.5");
-        assert_eq!(Version::parse("1.2.3.4").unwrap_err(), ERR_INVALID_SEMVER);
-        assert_eq!(Version::parse("").unwrap_err(), ERR_INVALID_SEMVER);
-        assert_eq!(
-            Version::parse("1.2.3-01").unwrap_err(),
-            "Version segment starts with 0"
-        );
-    }
-
-    #[test]
-    fn prerelease_ordering() {
-        let p = |s: &str| Version::parse(s).unwrap();
-        assert_eq!(p("1.0.0-alpha").compare(&p("1.0.0")), Ordering::Less);
-        assert_eq!(
-            p("1.0.0-alpha.1").compare(&p("1.0.0-alpha.beta")),
-            Ordering::Less
-        );
-        assert_eq!(
-            p("1.0.0-beta.11").compare(&p("1.0.0-beta.2")),
-            Ordering::Greater
-        );
-        assert_eq!(p("1.0.0+a").compare(&p("1.0.0+b")), Ordering::Equal);
-    }
-
-    #[test]
-    fn increments_keep_v_prefix() {
-        let v = Version::parse("v1.2.3-rc.1").unwrap();
-        assert_eq!(v.inc_patch().original, "v1.2.3");
-        assert_eq!(v.inc_minor().original, "v1.3.0");
-        assert_eq!(v.inc_major().to_string(), "2.0.0");
-    }
-
-    #[test]
-    fn constraint_errors_and_display() {
-        assert_eq!(
-            Constraints::parse("foo").unwrap_err(),
-            "improper constraint: foo"
-        );
-        let c = Constraints::parse(">=1.2, <2 || ~3").unwrap();
-        assert_eq!(c.to_string(), ">=1.2 <2 || ~3");
-        let c = Constraints::parse("1.2 - 1.4.5").unwrap();
-        assert_eq!(c.to_string(), ">=1.2 <=1.4.5");
-    }
-}
+#[path = "semver_tests.rs"]
+mod tests;

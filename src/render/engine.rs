@@ -120,13 +120,19 @@ pub fn render(
     let by_name: std::collections::HashMap<&str, &Renderable> =
         tpls.iter().map(|(k, r)| (k.as_str(), r)).collect();
     let mut set = Templates::new(funcs);
-    for key in &keys {
-        let Some(r) = by_name.get(key.as_str()) else {
-            continue;
-        };
-        let text = String::from_utf8_lossy(&r.text);
-        set.add(key, &text)
-            .map_err(|e| cleanup_parse_error(key, &e.message))?;
+    let texts: Vec<(&str, std::borrow::Cow<'_, str>)> = keys
+        .iter()
+        .filter_map(|k| {
+            let r = by_name.get(k.as_str())?;
+            Some((k.as_str(), String::from_utf8_lossy(&r.text)))
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = texts.iter().map(|(k, t)| (*k, &**t)).collect();
+    // Files parse independently (in parallel for big charts); they join the set in key order,
+    // so definition precedence and the first reported error are those of a sequential parse.
+    for ((key, _), parsed) in files.iter().zip(set.parse_files(&files)) {
+        let trees = parsed.map_err(|e| cleanup_parse_error(key, &e.message))?;
+        set.add_parsed(trees);
     }
     let session = Session::new(host);
     let mut rendered = Vec::new();

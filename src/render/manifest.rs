@@ -2,8 +2,6 @@
 //! by kind in install order.
 
 use crate::template::Value;
-use regex::Regex;
-use std::sync::OnceLock;
 
 /// Kinds in Helm 3's install order.
 pub const INSTALL_ORDER: &[&str] = &[
@@ -79,14 +77,53 @@ pub struct Manifest {
 
 /// Helm's `SplitManifests`: documents of a stream, in order.
 pub fn split_manifests(text: &str) -> Vec<String> {
-    static SEP: OnceLock<Regex> = OnceLock::new();
-    let sep = SEP.get_or_init(|| {
-        Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").unwrap_or_else(|_| unreachable!())
-    });
-    sep.split(text.trim())
+    split_on_separators(text.trim())
+        .into_iter()
         .filter(|d| !d.is_empty())
         .map(|d| d.trim().to_string())
         .collect()
+}
+
+/// Go's `regexp.Split(text, -1)` with Helm's separator `(?:^|\s*\n)---\s*`, by hand: the
+/// expression took longer to compile than a small chart takes to render. (The unit test
+/// compares the two on every short string of the characters that matter.)
+fn split_on_separators(text: &str) -> Vec<&str> {
+    let b = text.as_bytes();
+    let is_ws = |c: u8| matches!(c, b'\t' | b'\n' | 0x0C | b'\r' | b' ');
+    let ws_end = |mut i: usize| {
+        while b.get(i).is_some_and(|&c| is_ws(c)) {
+            i += 1;
+        }
+        i
+    };
+    // The leftmost match at or after `from`: `---` at the very start, else the whitespace run
+    // that ends in the first newline followed by `---` (no earlier start can match).
+    let find = |from: usize| -> Option<(usize, usize)> {
+        if from == 0 && b.starts_with(b"---") {
+            return Some((0, ws_end(3)));
+        }
+        let mut n = from;
+        while let Some(off) = b.get(n..)?.iter().position(|&c| c == b'\n') {
+            let nl = n + off;
+            if b.get(nl + 1..).is_some_and(|r| r.starts_with(b"---")) {
+                let mut start = nl;
+                while start > from && is_ws(b[start - 1]) {
+                    start -= 1;
+                }
+                return Some((start, ws_end(nl + 4)));
+            }
+            n = nl + 1;
+        }
+        None
+    };
+    let mut pieces = Vec::new();
+    let mut last = 0;
+    while let Some((start, end)) = find(last) {
+        pieces.push(text.get(last..start).unwrap_or(""));
+        last = end;
+    }
+    pieces.push(text.get(last..).unwrap_or(""));
+    pieces
 }
 
 /// How Go's encoding/json names the anonymous metadata struct of Helm's `SimpleHead`.
@@ -251,4 +288,30 @@ pub fn sort_by_kind(list: &mut [Manifest]) {
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.kind.cmp(&b.kind),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_on_separators;
+
+    /// The hand-written split agrees with Go's (and the `regex` crate's) split on Helm's
+    /// separator expression for every string of up to 8 of the characters that matter.
+    #[test]
+    fn separator_split_matches_the_expression() {
+        let re = regex::Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").expect("re");
+        let alphabet = ['-', '\n', ' ', 'a'];
+        let mut stack = vec![String::new()];
+        let mut checked = 0;
+        while let Some(s) = stack.pop() {
+            let want: Vec<&str> = re.split(&s).collect();
+            assert_eq!(split_on_separators(&s), want, "{s:?}");
+            checked += 1;
+            if s.len() < 8 {
+                for c in alphabet {
+                    stack.push(format!("{s}{c}"));
+                }
+            }
+        }
+        assert!(checked > 80_000, "{checked}");
+    }
 }

@@ -46,6 +46,12 @@ impl Default for Options {
     }
 }
 
+/// Below this much template text a chart is parsed on one thread (spawning costs more).
+const PARALLEL_PARSE_BYTES: usize = 64 * 1024;
+
+/// Parsing threads at most (a chart's files are few; more threads only add start-up cost).
+const MAX_PARSE_THREADS: usize = 4;
+
 /// The trees of a template set, by name.
 pub type TreeMap = HashMap<String, Arc<Tree>>;
 
@@ -82,6 +88,68 @@ impl Templates {
             associate(&mut self.trees, tree);
         }
         Ok(())
+    }
+
+    /// Parses many files at once (on several threads when there is enough text to pay for
+    /// them; parsing is pure), returning each file's trees or error in the order given. Add
+    /// the results with [`Templates::add_parsed`] in the same order to get exactly what
+    /// calling [`Templates::add`] file by file gives.
+    pub fn parse_files(&self, files: &[(&str, &str)]) -> Vec<Result<Vec<Tree>, Error>> {
+        let total: usize = files.iter().map(|(_, t)| t.len()).sum();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(MAX_PARSE_THREADS)
+            .min(files.len());
+        if threads < 2 || total < PARALLEL_PARSE_BYTES {
+            return files
+                .iter()
+                .map(|(name, text)| parse_text(&self.funcs, name, text))
+                .collect();
+        }
+        // A shared cursor hands out files one by one, so big files do not pile up on one thread.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let funcs: &FuncMap = &self.funcs;
+        let mut results: Vec<Option<Result<Vec<Tree>, Error>>> = Vec::new();
+        results.resize_with(files.len(), || None);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some((name, text)) = files.get(i) else {
+                                break;
+                            };
+                            done.push((i, parse_text(funcs, name, text)));
+                        }
+                        done
+                    })
+                })
+                .collect();
+            for w in workers {
+                // A parse never panics; if a worker did, its files are parsed again below.
+                if let Ok(done) = w.join() {
+                    for (i, r) in done {
+                        if let Some(slot) = results.get_mut(i) {
+                            *slot = Some(r);
+                        }
+                    }
+                }
+            }
+        });
+        results
+            .into_iter()
+            .zip(files)
+            .map(|(r, (name, text))| r.unwrap_or_else(|| parse_text(funcs, name, text)))
+            .collect()
+    }
+
+    /// Adds the trees of one file parsed by [`Templates::parse_files`].
+    pub fn add_parsed(&mut self, trees: Vec<Tree>) {
+        for tree in trees {
+            associate(&mut self.trees, tree);
+        }
     }
 
     /// The template called `name`.
