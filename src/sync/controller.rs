@@ -54,9 +54,12 @@ pub struct PollReport {
 impl Reconciler {
     /// A reconciler for `ctx` with a git cache under `cache_dir`.
     pub fn new(ctx: ClusterContext, cache_dir: PathBuf) -> Reconciler {
+        let metrics = Arc::new(super::metrics::Metrics::default());
         Reconciler {
             ctx,
             git: Arc::new(Mutex::new(GitCache::new(cache_dir))),
+            renders: Arc::new(super::render_cache::RenderCache::new(metrics.clone())),
+            metrics,
         }
     }
 

@@ -21,6 +21,10 @@
 pub mod application;
 pub mod controller;
 pub mod git;
+pub mod logging;
+pub mod metrics;
 pub use crate::apply::health;
 pub mod reconcile;
+pub mod render_cache;
 pub mod source;
+pub mod webhook;
