@@ -18,10 +18,13 @@ use std::path::{Component, Path};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
+/// (app namespace, app name) → (input digest, render).
+type Entries = HashMap<(String, String), (String, Arc<Rendered>)>;
+
 /// Renders cached per app (one entry per app: the latest inputs).
 #[derive(Debug)]
 pub struct RenderCache {
-    entries: Mutex<HashMap<(String, String), (String, Arc<Rendered>)>>,
+    entries: Mutex<Entries>,
     metrics: Arc<Metrics>,
 }
 
