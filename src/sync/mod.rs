@@ -21,10 +21,14 @@
 pub mod application;
 pub mod controller;
 pub mod git;
+pub mod http;
+pub mod leader;
 pub mod logging;
 pub mod metrics;
 pub use crate::apply::health;
 pub mod reconcile;
 pub mod render_cache;
+pub mod runtime;
 pub mod source;
+pub mod watch;
 pub mod webhook;

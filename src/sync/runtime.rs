@@ -1,0 +1,241 @@
+//! The event loop of `rudder controller`: periodic polls, webhook refreshes, watch-driven
+//! selfHeal with a debounce, all gated by leader election when it is on.
+//!
+//! One loop handles everything in turn, so two reconciles of one app never overlap. A
+//! poll or sync in progress always finishes (no apply is interrupted); shutdown and
+//! leadership changes are observed between operations.
+
+use super::application::Application;
+use super::controller::{jittered, ControllerOptions};
+use super::logging;
+use super::reconcile::{list_apps, Reconciler};
+use super::watch::{Drift, WatchKey, Watches};
+use super::webhook::{normalize_url, WebhookTarget};
+use crate::apply::inventory::Inventory;
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::future::Future;
+use std::time::Duration;
+use tokio::sync::mpsc::{self, UnboundedReceiver};
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+/// Options of the event loop beyond polling.
+#[derive(Clone, Debug)]
+pub struct RuntimeOptions {
+    /// Watch managed objects and re-sync selfHeal apps on foreign changes.
+    pub watch: bool,
+    /// Wait after the first change event before re-syncing (more events in that window
+    /// are folded into one sync).
+    pub self_heal_delay: Duration,
+}
+
+impl Default for RuntimeOptions {
+    fn default() -> Self {
+        RuntimeOptions {
+            watch: true,
+            self_heal_delay: Duration::from_secs(1),
+        }
+    }
+}
+
+/// The inputs of the loop besides the reconciler.
+pub struct Inputs {
+    /// Webhook refresh requests.
+    pub webhooks: UnboundedReceiver<WebhookTarget>,
+    /// Leadership (None: election off, always leading).
+    pub leader: Option<watch::Receiver<bool>>,
+}
+
+/// ApplySet ids of selfHeal apps → app name, and the kinds their resources have.
+fn watch_targets(apps: &[Application]) -> (HashMap<String, String>, BTreeSet<WatchKey>) {
+    let mut index = HashMap::new();
+    let mut kinds = BTreeSet::new();
+    for a in apps {
+        if a.is_deleting() || !a.automated_policy().is_some_and(|p| p.self_heal) {
+            continue;
+        }
+        let id = Inventory::new(a.inventory_name(), a.dest_namespace()).id;
+        index.insert(id, a.metadata.name.clone());
+        let resources = a
+            .status
+            .as_ref()
+            .and_then(|s| s.get("resources"))
+            .and_then(Json::as_array);
+        for r in resources.into_iter().flatten() {
+            let s = |k: &str| r.get(k).and_then(Json::as_str).unwrap_or("").to_string();
+            if s("kind").is_empty() || s("version").is_empty() {
+                continue;
+            }
+            kinds.insert(WatchKey {
+                group: s("group"),
+                version: s("version"),
+                kind: s("kind"),
+            });
+        }
+    }
+    (index, kinds)
+}
+
+/// Whether a webhook for `target` concerns `app`.
+pub fn webhook_matches(target: &WebhookTarget, app: &Application) -> bool {
+    match target {
+        WebhookTarget::All => true,
+        WebhookTarget::Repos(urls) => urls.contains(&normalize_url(&app.spec.source.repo_url)),
+    }
+}
+
+async fn leader_changed(rx: &mut Option<watch::Receiver<bool>>) {
+    match rx {
+        Some(rx) => {
+            if rx.changed().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+        None => std::future::pending::<()>().await,
+    }
+}
+
+/// Runs until `shutdown` completes.
+pub async fn run<F: Future<Output = ()>>(
+    r: &Reconciler,
+    opts: &ControllerOptions,
+    rt: &RuntimeOptions,
+    mut inputs: Inputs,
+    shutdown: F,
+) {
+    tokio::pin!(shutdown);
+    let ns = opts.namespace.as_str();
+    let (drift_tx, mut drift_rx) = mpsc::unbounded_channel::<Drift>();
+    let mut watches = Watches::default();
+    let mut index: HashMap<String, String> = HashMap::new();
+    let mut heal: BTreeMap<String, Instant> = BTreeMap::new();
+    let mut next_poll = Instant::now();
+    loop {
+        let leading = inputs.leader.as_ref().is_none_or(|rx| *rx.borrow());
+        if !leading {
+            // Standby: no watches, nothing queued; the first poll runs on taking over.
+            watches.stop();
+            heal.clear();
+            while inputs.webhooks.try_recv().is_ok() {}
+            while drift_rx.try_recv().is_ok() {}
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = leader_changed(&mut inputs.leader) => {}
+            }
+            next_poll = Instant::now();
+            continue;
+        }
+        let heal_at = heal.values().min().copied();
+        let mut refreshed = false;
+        tokio::select! {
+            biased;
+            _ = &mut shutdown => break,
+            _ = leader_changed(&mut inputs.leader) => continue,
+            Some(d) = drift_rx.recv() => {
+                if let Some(app) = index.get(&d.applyset_id) {
+                    logging::event("INFO", "drift", &[
+                        ("app", app.into()),
+                        ("object", d.object.as_str().into()),
+                        ("change", d.event.into()),
+                    ]);
+                    heal.entry(app.clone())
+                        .or_insert_with(|| Instant::now() + rt.self_heal_delay);
+                }
+            }
+            Some(t) = inputs.webhooks.recv() => {
+                // Fold every delivery queued meanwhile into one refresh.
+                let mut targets = vec![t];
+                while let Ok(t) = inputs.webhooks.try_recv() {
+                    targets.push(t);
+                }
+                let _ = r
+                    .poll_matching(ns, true, |a| targets.iter().any(|t| webhook_matches(t, a)))
+                    .await;
+                refreshed = true;
+            }
+            _ = tokio::time::sleep_until(heal_at.unwrap_or(next_poll)), if heal_at.is_some() => {
+                let now = Instant::now();
+                let due: Vec<String> = heal
+                    .iter()
+                    .filter(|(_, t)| **t <= now)
+                    .map(|(a, _)| a.clone())
+                    .collect();
+                for app in due {
+                    heal.remove(&app);
+                    if let Err(e) = r.self_heal(ns, &app).await {
+                        logging::event("WARN", "self_heal", &[("app", app.as_str().into()),
+                            ("message", e.into())]);
+                    }
+                }
+            }
+            _ = tokio::time::sleep_until(next_poll) => {
+                let _ = r.poll(ns).await;
+                next_poll = Instant::now() + jittered(opts.poll_interval);
+                refreshed = true;
+            }
+        }
+        if refreshed && rt.watch {
+            // Apps and their resources may have changed: re-point the watches.
+            if let Ok(apps) = list_apps(r.ctx.client(), ns).await {
+                let apps: Vec<Application> = apps.into_iter().flatten().collect();
+                let (idx, kinds) = watch_targets(&apps);
+                index = idx;
+                watches.update(&r.ctx, &kinds, &drift_tx);
+            }
+        }
+    }
+    watches.stop();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(yaml_extra: &str, status: Json) -> Application {
+        let text = format!("apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: a1, namespace: argocd}}\nspec:\n  source: {{repoURL: 'https://github.com/O/R.git', path: p}}\n  destination: {{namespace: dest}}\n{yaml_extra}");
+        let mut a = Application::from_yaml_docs(&text)
+            .expect("parse")
+            .into_iter()
+            .next()
+            .expect("app");
+        a.status = Some(status);
+        a
+    }
+
+    #[test]
+    fn targets_of_self_heal_apps_only() {
+        let st = serde_json::json!({"resources": [
+            {"group": "apps", "version": "v1", "kind": "Deployment", "namespace": "dest", "name": "d"},
+            {"group": "", "version": "v1", "kind": "Service", "namespace": "dest", "name": "s"},
+            {"group": "", "version": "v1", "kind": "Service", "namespace": "dest", "name": "s2"}]});
+        let heal = app(
+            "  syncPolicy: {automated: {prune: true, selfHeal: true}}\n",
+            st.clone(),
+        );
+        let (idx, kinds) = watch_targets(std::slice::from_ref(&heal));
+        let id = Inventory::new(heal.inventory_name(), "dest").id;
+        assert_eq!(idx.get(&id).map(String::as_str), Some("a1"));
+        let kinds: Vec<String> = kinds.iter().map(|k| k.kind.clone()).collect();
+        // Sorted by group: the core group ("") first; two Services make one watch.
+        assert_eq!(kinds, ["Service", "Deployment"]);
+        let manual = app("", st.clone());
+        let no_heal = app("  syncPolicy: {automated: {prune: true}}\n", st);
+        let (idx, kinds) = watch_targets(&[manual, no_heal]);
+        assert!(idx.is_empty() && kinds.is_empty());
+    }
+
+    #[test]
+    fn webhook_targets() {
+        let a = app("", Json::Null);
+        assert!(webhook_matches(&WebhookTarget::All, &a));
+        assert!(webhook_matches(
+            &WebhookTarget::Repos(vec![normalize_url("git@github.com:O/R")]),
+            &a
+        ));
+        assert!(!webhook_matches(
+            &WebhookTarget::Repos(vec![normalize_url("https://github.com/O/other")]),
+            &a
+        ));
+    }
+}
