@@ -5,16 +5,14 @@ use crate::apply::kubeconfig::{self, ClientOptions};
 use crate::apply::ClusterContext;
 use crate::sync::application::Application;
 use crate::sync::controller::{ControllerOptions, PollReport};
-use crate::sync::http::{self, HttpState};
 use crate::sync::leader::{self, LeaderOptions};
 use crate::sync::logging;
 use crate::sync::reconcile::{get_app, list_apps, write_status, Reconciler};
-use crate::sync::runtime::{self as sync_runtime, Inputs, RuntimeOptions};
+use crate::sync::runtime::RuntimeOptions;
+use crate::sync::service::{self, ServiceOptions};
 use clap::{Args, Subcommand};
 use serde_json::Value as Json;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 use std::time::Duration;
 
 /// Connection flags shared by the sync commands.
@@ -218,10 +216,6 @@ pub fn run_controller(a: ControllerArgs) -> Result<(), String> {
             }
             None => None,
         };
-        let listener = match a.listen.as_str() {
-            "" | "none" => None,
-            addr => Some(http::bind(addr).await?),
-        };
         let r = reconciler(&a.cluster).await?;
         if a.once {
             let p = r.poll(&a.cluster.namespace).await;
@@ -237,82 +231,25 @@ pub fn run_controller(a: ControllerArgs) -> Result<(), String> {
                 .clone()
                 .unwrap_or_else(|| ControllerOptions::default().cache_dir),
         };
-        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let stopped = move || {
-            let mut rx = stop_rx.clone();
-            async move {
-                let _ = rx.wait_for(|s| *s).await;
-            }
-        };
-        let mut tasks = Vec::new();
-        let leader = if a.leader_elect {
-            let lo = LeaderOptions::new(
+        let leader = a.leader_elect.then(|| {
+            LeaderOptions::new(
                 a.leader_election_namespace
                     .as_deref()
                     .unwrap_or(&opts.namespace),
                 &a.leader_election_id,
                 &leader::default_identity(),
-            );
-            let (tx, rx) = tokio::sync::watch::channel(false);
-            r.metrics.set_leader(false);
-            let metrics = r.metrics.clone();
-            let mut mrx = rx.clone();
-            tasks.push(tokio::spawn(async move {
-                while mrx.changed().await.is_ok() {
-                    metrics.set_leader(*mrx.borrow());
-                }
-            }));
-            tasks.push(tokio::spawn(leader::run(
-                r.ctx.client().clone(),
-                lo,
-                tx,
-                stopped(),
-            )));
-            Some(rx)
-        } else {
-            None
-        };
-        let (hook_tx, hook_rx) = tokio::sync::mpsc::unbounded_channel();
-        let state = Arc::new(HttpState {
-            metrics: r.metrics.clone(),
-            webhooks: hook_tx,
-            secret,
-            ready: AtomicBool::new(true),
-            leader: leader.clone(),
+            )
         });
-        if let Some(l) = listener {
-            let addr = l.local_addr().map(|a| a.to_string()).unwrap_or_default();
-            logging::event("INFO", "listening", &[("address", addr.into())]);
-            tasks.push(tokio::spawn(http::serve(l, state, stopped())));
-        }
-        logging::event(
-            "INFO",
-            "started",
-            &[
-                ("namespace", opts.namespace.as_str().into()),
-                ("poll_interval_ms", opts.poll_interval.as_millis().into()),
-                (
-                    "leader_elect",
-                    if a.leader_elect { "true" } else { "false" }.into(),
-                ),
-            ],
-        );
-        let rto = RuntimeOptions {
-            watch: !a.no_watch,
-            self_heal_delay: a.self_heal_delay,
-        };
-        let inputs = Inputs {
-            webhooks: hook_rx,
+        let s = ServiceOptions {
+            listen: Some(a.listen.clone()).filter(|l| !l.is_empty() && l != "none"),
+            webhook_secret: secret,
             leader,
+            runtime: RuntimeOptions {
+                watch: !a.no_watch,
+                self_heal_delay: a.self_heal_delay,
+            },
         };
-        sync_runtime::run(&r, &opts, &rto, inputs, shutdown_signal()).await;
-        stop_tx.send_replace(true);
-        for t in tasks {
-            // The leader task releases the lease; the others end at once.
-            let _ = tokio::time::timeout(Duration::from_secs(5), t).await;
-        }
-        logging::event("INFO", "stopped", &[]);
-        Ok(())
+        service::run(&r, &opts, s, shutdown_signal()).await
     })
 }
 

@@ -1,7 +1,9 @@
-//! The polling loop of `rudder controller`: every interval (with jitter) list the
-//! Applications of one namespace, finalize those being deleted, and sync those with an
-//! automated policy (the others are compared and their status written). Every poll re-applies, which server-side apply makes idempotent, so
-//! live drift is reverted within one interval (selfHeal).
+//! The polling side of `rudder controller`: every interval (with jitter) list the
+//! Applications of one namespace, fetch each repository once, finalize apps being deleted,
+//! and sync those with an automated policy (the others are compared and their status
+//! written). Every poll re-applies selfHeal apps, which server-side apply makes idempotent;
+//! between polls, [`super::runtime`] reverts drift from watch events and refreshes on
+//! webhooks. Each handled app is timed, counted in [`super::metrics`] and logged.
 
 use super::application::Application;
 use super::git::GitCache;

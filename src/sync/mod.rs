@@ -6,6 +6,13 @@
 //! way Argo CD does, [`health`] assesses live workloads, and [`controller`] is the polling
 //! loop behind `rudder controller`.
 //!
+//! The controller's runtime: [`runtime`] is its event loop (polls, webhook refreshes,
+//! watch-driven selfHeal from [`watch`] with a debounce and backoff), [`leader`] elects one
+//! active replica through a Lease, [`http`] serves `/metrics` ([`metrics`]), the push
+//! webhook ([`webhook`]) and health probes, [`service`] starts them together, [`logging`]
+//! writes text or JSON events, and [`render_cache`] skips re-rendering an app whose inputs
+//! (git object ids of its chart and value files, its spec) did not change.
+//!
 //! ```ignore
 //! use rudder::sync::reconcile::Reconciler;
 //! let ctx = rudder::apply::ClusterContext::connect(&client).await?;
@@ -29,6 +36,7 @@ pub use crate::apply::health;
 pub mod reconcile;
 pub mod render_cache;
 pub mod runtime;
+pub mod service;
 pub mod source;
 pub mod watch;
 pub mod webhook;

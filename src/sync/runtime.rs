@@ -39,6 +39,19 @@ impl Default for RuntimeOptions {
     }
 }
 
+/// Consecutive selfHeal syncs of one app closer together than this back off.
+const HEAL_WINDOW: Duration = Duration::from_secs(60);
+/// Longest selfHeal backoff (as Argo CD's, so a writer rudder fights is retried slowly).
+const HEAL_MAX: Duration = Duration::from_secs(300);
+
+/// The wait before the next selfHeal of an app already healed `recent` times within
+/// [`HEAL_WINDOW`] of each other: `base` doubling per heal, capped at [`HEAL_MAX`]. So an
+/// object that someone else keeps changing is not fought over in a tight loop.
+pub fn heal_delay(base: Duration, recent: u32) -> Duration {
+    base.saturating_mul(1u32 << recent.min(16))
+        .min(HEAL_MAX.max(base))
+}
+
 /// The inputs of the loop besides the reconciler.
 pub struct Inputs {
     /// Webhook refresh requests.
@@ -110,6 +123,8 @@ pub async fn run<F: Future<Output = ()>>(
     let mut watches = Watches::default();
     let mut index: HashMap<String, String> = HashMap::new();
     let mut heal: BTreeMap<String, Instant> = BTreeMap::new();
+    // Per app: selfHeal syncs in a row (each within HEAL_WINDOW of the last) and the last.
+    let mut healed: HashMap<String, (u32, Instant)> = HashMap::new();
     let mut next_poll = Instant::now();
     loop {
         let leading = inputs.leader.as_ref().is_none_or(|rx| *rx.borrow());
@@ -134,13 +149,18 @@ pub async fn run<F: Future<Output = ()>>(
             _ = leader_changed(&mut inputs.leader) => continue,
             Some(d) = drift_rx.recv() => {
                 if let Some(app) = index.get(&d.applyset_id) {
+                    let recent = healed
+                        .get(app)
+                        .filter(|(_, last)| last.elapsed() < HEAL_WINDOW)
+                        .map_or(0, |(n, _)| *n);
+                    let delay = heal_delay(rt.self_heal_delay, recent);
                     logging::event("INFO", "drift", &[
                         ("app", app.into()),
                         ("object", d.object.as_str().into()),
                         ("change", d.event.into()),
+                        ("delay_ms", delay.as_millis().into()),
                     ]);
-                    heal.entry(app.clone())
-                        .or_insert_with(|| Instant::now() + rt.self_heal_delay);
+                    heal.entry(app.clone()).or_insert_with(|| Instant::now() + delay);
                 }
             }
             Some(t) = inputs.webhooks.recv() => {
@@ -163,6 +183,9 @@ pub async fn run<F: Future<Output = ()>>(
                     .collect();
                 for app in due {
                     heal.remove(&app);
+                    let e = healed.entry(app.clone()).or_insert((0, now));
+                    e.0 = if e.1.elapsed() < HEAL_WINDOW { e.0 + 1 } else { 1 };
+                    e.1 = Instant::now();
                     if let Err(e) = r.self_heal(ns, &app).await {
                         logging::event("WARN", "self_heal", &[("app", app.as_str().into()),
                             ("message", e.into())]);
@@ -223,6 +246,20 @@ mod tests {
         let no_heal = app("  syncPolicy: {automated: {prune: true}}\n", st);
         let (idx, kinds) = watch_targets(&[manual, no_heal]);
         assert!(idx.is_empty() && kinds.is_empty());
+    }
+
+    #[test]
+    fn self_heal_backs_off() {
+        let s = Duration::from_secs(1);
+        assert_eq!(heal_delay(s, 0), s);
+        assert_eq!(heal_delay(s, 1), Duration::from_secs(2));
+        assert_eq!(heal_delay(s, 3), Duration::from_secs(8));
+        assert_eq!(heal_delay(s, 40), HEAL_MAX);
+        // A base above the cap is kept (the user asked for it).
+        assert_eq!(
+            heal_delay(Duration::from_secs(600), 2),
+            Duration::from_secs(600)
+        );
     }
 
     #[test]
