@@ -246,7 +246,7 @@ fn watch_reverts_hand_edits() {
         e.cluster.kubeconfig_path(),
         &e.work,
         "watch",
-        false,
+        true,
         &[
             "-n",
             &e.app_ns,
@@ -313,6 +313,44 @@ fn watch_reverts_hand_edits() {
     let syncs = c.log().matches("\"event\":\"sync\"").count();
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(c.log().matches("\"event\":\"sync\"").count(), syncs);
+    // The heals re-applied the cached render: one render for three syncs.
+    let m = c.metrics();
+    let app = [("name", "plain"), ("namespace", e.app_ns.as_str())];
+    assert_eq!(sample(&m, "rudder_app_self_heal_total", &app), 2.0, "{m:?}");
+    let rendered = [app[0], app[1], ("result", "rendered")];
+    let cached = [app[0], app[1], ("result", "cached")];
+    assert_eq!(sample(&m, "rudder_app_render_total", &rendered), 1.0);
+    assert_eq!(sample(&m, "rudder_app_render_total", &cached), 2.0);
+
+    // A file removed from Git, announced by an (unsigned: no secret configured) webhook:
+    // the object is pruned and the prune is logged.
+    git(&repo, &["rm", "--quiet", "manifests/sa.yaml"]);
+    git(&repo, &["commit", "--quiet", "-m", "drop sa"]);
+    let c2 = git(&repo, &["rev-parse", "HEAD"]);
+    let port = c.port.expect("port");
+    assert_eq!(http(port, "POST", "/api/webhook", &[], b"").0, 200);
+    wait_for(Duration::from_secs(30), "prune", || {
+        e.synced_at("plain", &c2)
+            && e.rt
+                .block_on(sas.get_opt("plain-sa"))
+                .ok()
+                .flatten()
+                .is_none()
+    });
+    let log = c.log();
+    let prune: Json = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Json>(l).ok())
+        .find(|j| j["event"] == "prune")
+        .unwrap_or_else(|| panic!("no prune event in {log}"));
+    assert_eq!(prune["app"], "plain");
+    assert_eq!(prune["revision"], c2.as_str());
+    assert!(
+        prune["object"]
+            .as_str()
+            .is_some_and(|o| o.contains("plain-sa")),
+        "{prune}"
+    );
 }
 
 #[test]
@@ -387,4 +425,22 @@ fn leader_election_takeover() {
         "took over a live lease: {crash:?}"
     );
     wait_for(Duration::from_secs(30), "c polls", || polls(&c) >= 1.0);
+
+    // Another holder appears in the Lease (as if c's renewals had been lost): c's next
+    // renewal sees it and c stops reconciling.
+    let pp = PatchParams::default();
+    let now = k8s_openapi::chrono::Utc::now()
+        .to_rfc3339_opts(k8s_openapi::chrono::SecondsFormat::Micros, true);
+    e.rt.block_on(leases.patch(
+        "rudder-controller",
+        &pp,
+        &Patch::Merge(json!({"spec": {"holderIdentity": "intruder", "renewTime": now}})),
+    ))
+    .expect("steal lease");
+    let lost = wait_for(Duration::from_secs(15), "c steps down", || !leader(&c));
+    eprintln!("leader stepped down {lost:?} after losing the lease");
+    let p = polls(&c);
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(polls(&c), p, "reconciled without the lease");
+    assert!(c.log().contains("leader_lost"));
 }

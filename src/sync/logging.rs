@@ -118,6 +118,42 @@ pub fn event(level: &str, event: &str, fields: &[(&str, Field)]) {
     );
 }
 
+/// Logs the prune decisions of one apply: `prune` per deleted object, `prune_skipped` per
+/// candidate a guard or the blast-radius limit kept (with the reason).
+pub fn prunes(app: &str, revision: &str, report: &crate::apply::ApplyReport) {
+    use crate::apply::Action;
+    for r in &report.results {
+        let (level, ev, why) = match &r.action {
+            Action::Pruned => ("INFO", "prune", ""),
+            Action::PruneSkipped(w) | Action::PruneBlocked(w) => {
+                ("WARN", "prune_skipped", w.as_str())
+            }
+            _ => continue,
+        };
+        event(
+            level,
+            ev,
+            &[
+                ("app", app.into()),
+                ("revision", revision.into()),
+                ("object", r.object.to_string().into()),
+                ("message", why.into()),
+            ],
+        );
+    }
+    if let Some(why) = &report.prune_refused {
+        event(
+            "WARN",
+            "prune_refused",
+            &[
+                ("app", app.into()),
+                ("revision", revision.into()),
+                ("message", why.into()),
+            ],
+        );
+    }
+}
+
 /// `url` without a password or token (`https://user:secret@host/x` → `https://user:***@host/x`).
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {

@@ -272,7 +272,10 @@ impl Reconciler {
         )
         .await;
         match report {
-            Ok(report) => self.outcome(sha, &report).await,
+            Ok(report) => {
+                super::logging::prunes(&app.metadata.name, &sha, &report);
+                self.outcome(sha, &report).await
+            }
             Err(e) => SyncOutcome {
                 revision: Some(sha),
                 sync_status: "OutOfSync".into(),
