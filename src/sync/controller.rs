@@ -216,8 +216,9 @@ impl Reconciler {
         ];
         match out {
             Some(Ok(o)) => {
+                let phase = (event == "sync").then_some(o.phase.as_str());
                 self.metrics
-                    .record_sync(name, ns, &o.phase, secs, &o.sync_status, &o.health);
+                    .record_sync(name, ns, phase, secs, &o.sync_status, &o.health);
                 if o.phase != "Succeeded" {
                     self.metrics.record_error("sync");
                 }
@@ -235,8 +236,9 @@ impl Reconciler {
                 logging::event(level, event, &f);
             }
             Some(Err(e)) => {
+                let phase = (event == "sync").then_some("Error");
                 self.metrics
-                    .record_sync(name, ns, "Error", secs, "Unknown", "Unknown");
+                    .record_sync(name, ns, phase, secs, "Unknown", "Unknown");
                 self.metrics.record_error("status");
                 f.push(("message", e.into()));
                 logging::event("ERROR", event, &f);

@@ -185,7 +185,8 @@ pub async fn run<F: Future<Output = ()>>(
             };
             super::logging::event("INFO", ev, &fields);
         }
-        tx.send_replace(leading);
+        // Notify only on a change, so the loop is not woken every renewal.
+        tx.send_if_modified(|v| std::mem::replace(v, leading) != leading);
         let wait = if leading {
             o.renew_period
         } else {

@@ -82,22 +82,25 @@ impl Metrics {
         self.inner.lock().ok().map(|mut g| f(&mut g))
     }
 
-    /// One sync (or refresh) of `name` finished with `phase` after `seconds`; `sync_status`
-    /// and `health` become its info gauge.
+    /// One reconcile of `name` took `seconds`; `sync_status` and `health` become its info
+    /// gauge. `phase` is the operation phase of a sync (counted in `rudder_app_sync_total`),
+    /// None for a comparison only (manual apps: no operation ran).
     pub fn record_sync(
         &self,
         name: &str,
         namespace: &str,
-        phase: &str,
+        phase: Option<&str>,
         seconds: f64,
         sync_status: &str,
         health: &str,
     ) {
         self.with(|m| {
-            bump(
-                &mut m.sync_total,
-                (name.into(), namespace.into(), phase.into()),
-            );
+            if let Some(phase) = phase {
+                bump(
+                    &mut m.sync_total,
+                    (name.into(), namespace.into(), phase.into()),
+                );
+            }
             let h = m
                 .durations
                 .entry((name.into(), namespace.into()))
@@ -296,11 +299,20 @@ mod tests {
     fn exposition_text() {
         let m = Metrics::default();
         m.record_poll();
-        m.record_sync("ghost", "argocd", "Succeeded", 0.3, "Synced", "Healthy");
         m.record_sync(
             "ghost",
             "argocd",
-            "Succeeded",
+            Some("Succeeded"),
+            0.3,
+            "Synced",
+            "Healthy",
+        );
+        // A refresh (manual app) is timed but is no sync operation.
+        m.record_sync("manual", "argocd", None, 0.1, "OutOfSync", "Missing");
+        m.record_sync(
+            "ghost",
+            "argocd",
+            Some("Succeeded"),
             7.0,
             "OutOfSync",
             "Progressing",
@@ -327,13 +339,17 @@ mod tests {
         ));
         // The info gauge keeps the latest status only.
         assert!(lines.contains(&r#"rudder_app_info{name="ghost",namespace="argocd",sync_status="OutOfSync",health_status="Progressing"} 1"#));
-        assert_eq!(t.matches("rudder_app_info{").count(), 1);
+        assert_eq!(t.matches("rudder_app_info{name=\"ghost\"").count(), 1);
         assert!(lines.contains(&r#"rudder_git_fetch_total{repo="file:///r",result="success"} 1"#));
         assert!(lines.contains(&r#"rudder_errors_total{kind="watch"} 1"#));
         assert!(lines.contains(
             &r#"rudder_app_render_total{name="ghost",namespace="argocd",result="cached"} 1"#
         ));
         assert!(lines.contains(&"# TYPE rudder_app_reconcile_duration_seconds histogram"));
+        assert!(!t.contains(r#"rudder_app_sync_total{name="manual""#));
+        assert!(t.contains(
+            r#"rudder_app_reconcile_duration_seconds_count{name="manual",namespace="argocd"} 1"#
+        ));
         assert!(!t.contains("rudder_leader"));
         m.set_leader(true);
         assert!(m.render().lines().any(|l| l == "rudder_leader 1"));
