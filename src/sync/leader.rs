@@ -157,7 +157,10 @@ pub async fn run<F: Future<Output = ()>>(
     let mut last_renew: Option<Instant> = None;
     tokio::pin!(shutdown);
     loop {
-        let r = round(&api, &o, &mut seen).await;
+        // A hung API call must not keep a leader leading past its renew deadline.
+        let r = tokio::time::timeout(o.renew_period, round(&api, &o, &mut seen))
+            .await
+            .unwrap_or_else(|_| Round::Failed("lease request timed out".into()));
         let leading = match &r {
             Round::Leading => {
                 last_renew = Some(Instant::now());

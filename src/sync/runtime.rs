@@ -109,6 +109,28 @@ async fn leader_changed(rx: &mut Option<watch::Receiver<bool>>) {
     }
 }
 
+/// Runs `op` to completion, or drops it (cancelling the API calls in flight) as soon as
+/// leadership is lost, so a replica that can no longer renew its lease stops changing the
+/// cluster before another one takes over. None when cancelled.
+async fn unless_lost<T>(
+    leader: &Option<watch::Receiver<bool>>,
+    op: impl Future<Output = T>,
+) -> Option<T> {
+    let Some(rx) = leader else {
+        return Some(op.await);
+    };
+    let mut rx = rx.clone();
+    tokio::select! {
+        // Checked first: with leadership already lost, the operation does not start.
+        biased;
+        _ = rx.wait_for(|leading| !*leading) => {
+            logging::event("WARN", "operation_cancelled", &[("message", "leadership lost".into())]);
+            None
+        }
+        v = op => Some(v),
+    }
+}
+
 /// Runs until `shutdown` completes.
 pub async fn run<F: Future<Output = ()>>(
     r: &Reconciler,
@@ -143,6 +165,7 @@ pub async fn run<F: Future<Output = ()>>(
         }
         let heal_at = heal.values().min().copied();
         let mut refreshed = false;
+        let lead = inputs.leader.clone();
         tokio::select! {
             biased;
             _ = &mut shutdown => break,
@@ -169,9 +192,8 @@ pub async fn run<F: Future<Output = ()>>(
                 while let Ok(t) = inputs.webhooks.try_recv() {
                     targets.push(t);
                 }
-                let _ = r
-                    .poll_matching(ns, true, |a| targets.iter().any(|t| webhook_matches(t, a)))
-                    .await;
+                let select = |a: &Application| targets.iter().any(|t| webhook_matches(t, a));
+                let _ = unless_lost(&lead, r.poll_matching(ns, true, select)).await;
                 refreshed = true;
             }
             _ = tokio::time::sleep_until(heal_at.unwrap_or(next_poll)), if heal_at.is_some() => {
@@ -186,14 +208,14 @@ pub async fn run<F: Future<Output = ()>>(
                     let e = healed.entry(app.clone()).or_insert((0, now));
                     e.0 = if e.1.elapsed() < HEAL_WINDOW { e.0 + 1 } else { 1 };
                     e.1 = Instant::now();
-                    if let Err(e) = r.self_heal(ns, &app).await {
+                    if let Some(Err(e)) = unless_lost(&lead, r.self_heal(ns, &app)).await {
                         logging::event("WARN", "self_heal", &[("app", app.as_str().into()),
                             ("message", e.into())]);
                     }
                 }
             }
             _ = tokio::time::sleep_until(next_poll) => {
-                let _ = r.poll(ns).await;
+                let _ = unless_lost(&lead, r.poll(ns)).await;
                 next_poll = Instant::now() + jittered(opts.poll_interval);
                 refreshed = true;
             }
@@ -246,6 +268,25 @@ mod tests {
         let no_heal = app("  syncPolicy: {automated: {prune: true}}\n", st);
         let (idx, kinds) = watch_targets(&[manual, no_heal]);
         assert!(idx.is_empty() && kinds.is_empty());
+    }
+
+    #[tokio::test]
+    async fn operations_stop_when_leadership_is_lost() {
+        assert_eq!(unless_lost(&None, async { 7 }).await, Some(7));
+        let (tx, rx) = watch::channel(true);
+        let rx = Some(rx);
+        assert_eq!(unless_lost(&rx, async { 8 }).await, Some(8));
+        let t = std::time::Instant::now();
+        let lose = async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            tx.send_replace(false);
+        };
+        let op = unless_lost(&rx, tokio::time::sleep(Duration::from_secs(30)));
+        let (r, _) = tokio::join!(op, lose);
+        assert_eq!(r, None);
+        assert!(t.elapsed() < Duration::from_secs(5));
+        // Already lost: nothing starts.
+        assert_eq!(unless_lost(&rx, async { 9 }).await, None);
     }
 
     #[test]
