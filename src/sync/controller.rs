@@ -69,7 +69,15 @@ impl Reconciler {
     /// One poll: a fresh fetch of every repository, then every app of `namespace` handled once.
     pub async fn poll(&self, namespace: &str) -> Result<PollReport, String> {
         self.metrics.record_poll();
-        self.poll_matching(namespace, true, |_| true).await
+        let report = self.poll_matching(namespace, true, |_| true).await?;
+        let live: BTreeSet<String> = report
+            .synced
+            .iter()
+            .chain(&report.refreshed)
+            .map(|(n, _)| n.clone())
+            .collect();
+        self.metrics.retain_apps(namespace, &live);
+        Ok(report)
     }
 
     /// Handles the apps of `namespace` that `select` picks (apps created meanwhile by an

@@ -121,6 +121,15 @@ impl Metrics {
         });
     }
 
+    /// Keeps the info gauges of `namespace` only for `names` (apps deleted without the
+    /// resources finalizer vanish from the metrics at the next full poll).
+    pub fn retain_apps(&self, namespace: &str, names: &std::collections::BTreeSet<String>) {
+        self.with(|m| {
+            m.info
+                .retain(|(n, ns), _| ns != namespace || names.contains(n))
+        });
+    }
+
     /// An app disappeared: its info gauge goes.
     pub fn forget_app(&self, name: &str, namespace: &str) {
         self.with(|m| m.info.remove(&(name.to_string(), namespace.to_string())));
@@ -351,6 +360,10 @@ mod tests {
             r#"rudder_app_reconcile_duration_seconds_count{name="manual",namespace="argocd"} 1"#
         ));
         assert!(!t.contains("rudder_leader"));
+        let keep: std::collections::BTreeSet<String> = ["ghost".to_string()].into();
+        m.retain_apps("argocd", &keep);
+        assert!(!m.render().contains(r#"rudder_app_info{name="manual""#));
+        assert!(m.render().contains(r#"rudder_app_info{name="ghost""#));
         m.set_leader(true);
         assert!(m.render().lines().any(|l| l == "rudder_leader 1"));
         // Every sample line is `name{labels} value` or `name value`.
