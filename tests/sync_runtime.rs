@@ -306,7 +306,7 @@ fn watch_reverts_hand_edits() {
     eprintln!("deleted ServiceAccount re-created after {recreate:?}");
     let log = c.log();
     // One poll only: the syncs after it came from the watch.
-    assert_eq!(log.matches("\"event\":\"poll\"").count(), 1, "{log}");
+    assert_eq!(log.matches("\"trigger\":\"timer\"").count(), 1, "{log}");
     assert!(log.matches("\"event\":\"drift\"").count() >= 2, "{log}");
     // rudder's own re-apply does not trigger another sync: the count settles.
     std::thread::sleep(Duration::from_secs(2));
@@ -351,6 +351,18 @@ fn watch_reverts_hand_edits() {
             .is_some_and(|o| o.contains("plain-sa")),
         "{prune}"
     );
+
+    // A new Application is synced at once (Application watch), not at the next poll.
+    let t = Instant::now();
+    e.rt.block_on(create_app(
+        &e.client,
+        &app_yaml("late", &e.app_ns, &url, "chart", &e.dest),
+    ));
+    wait_for(Duration::from_secs(20), "new app synced", || {
+        e.synced_at("late", &c2)
+    });
+    eprintln!("new Application synced after {:?}", t.elapsed());
+    assert_eq!(c.log().matches("\"trigger\":\"timer\"").count(), 1);
 }
 
 #[test]
@@ -367,7 +379,7 @@ fn leader_election_takeover() {
         "-n",
         e.app_ns.as_str(),
         "--poll-interval",
-        "2s",
+        "1h",
         "--leader-elect",
     ];
     let leader = |c: &Controller| sample(&c.metrics(), "rudder_leader", &[]) == 1.0;
@@ -378,10 +390,32 @@ fn leader_election_takeover() {
     wait_for(Duration::from_secs(60), "a syncs", || {
         e.synced_at("led", &head)
     });
-    std::thread::sleep(Duration::from_secs(5));
+    std::thread::sleep(Duration::from_secs(3));
     assert!(leader(&a) && !leader(&b));
-    assert!(polls(&a) >= 2.0);
+    assert_eq!(polls(&a), 1.0);
     assert_eq!(polls(&b), 0.0, "the standby reconciled");
+    // A webhook delivered to the standby reaches the leader through the refresh annotation.
+    let c2 = sync_helpers::commit_edit(&repo, "manifests/cm.yaml", "a: \"1\"", "a: \"2\"", "a=2");
+    let (code, body) = http(b.port.expect("port"), "POST", "/api/webhook", &[], b"");
+    assert_eq!(
+        (code, body.as_str()),
+        (200, "refresh requested for 1 applications (standby)\n")
+    );
+    let via = wait_for(Duration::from_secs(20), "leader syncs", || {
+        e.synced_at("led", &c2)
+    });
+    eprintln!("webhook to the standby → leader synced after {via:?}");
+    let apps = rudder::sync::reconcile::app_api(&e.client, &e.app_ns);
+    wait_for(Duration::from_secs(10), "annotation removed", || {
+        e.rt.block_on(apps.get("led")).is_ok_and(|o| {
+            !o.metadata
+                .annotations
+                .unwrap_or_default()
+                .contains_key("argocd.argoproj.io/refresh")
+        })
+    });
+    assert_eq!(polls(&a), 1.0);
+    assert_eq!(polls(&b), 0.0);
     assert_eq!(
         http(b.port.expect("port"), "GET", "/readyz", &[], b"").1,
         "ok (standby)\n"

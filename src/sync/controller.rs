@@ -69,7 +69,7 @@ impl Reconciler {
     /// One poll: a fresh fetch of every repository, then every app of `namespace` handled once.
     pub async fn poll(&self, namespace: &str) -> Result<PollReport, String> {
         self.metrics.record_poll();
-        let report = self.poll_matching(namespace, true, |_| true).await?;
+        let report = self.poll_matching(namespace, "timer", |_| true).await?;
         let live: BTreeSet<String> = report
             .synced
             .iter()
@@ -80,19 +80,17 @@ impl Reconciler {
         Ok(report)
     }
 
-    /// Handles the apps of `namespace` that `select` picks (apps created meanwhile by an
-    /// app-of-apps included); `refetch` starts a new poll generation, so repositories are
-    /// fetched again.
+    /// Fetches the repositories again (a new poll generation) and handles the apps of
+    /// `namespace` that `select` picks (apps created meanwhile by an app-of-apps included).
+    /// `trigger` (`timer`, `webhook`, `app_event`) goes into the `poll` log event.
     pub async fn poll_matching(
         &self,
         namespace: &str,
-        refetch: bool,
+        trigger: &str,
         select: impl Fn(&Application) -> bool,
     ) -> Result<PollReport, String> {
-        if refetch {
-            if let Ok(mut g) = self.git.lock() {
-                g.new_poll();
-            }
+        if let Ok(mut g) = self.git.lock() {
+            g.new_poll();
         }
         let t = Instant::now();
         let mut report = PollReport::default();
@@ -119,9 +117,7 @@ impl Reconciler {
             if todo.is_empty() {
                 break;
             }
-            if refetch {
-                self.prefetch(&todo).await;
-            }
+            self.prefetch(&todo).await;
             for app in &todo {
                 self.handle(app, &mut report).await;
             }
@@ -130,6 +126,7 @@ impl Reconciler {
             "INFO",
             "poll",
             &[
+                ("trigger", trigger.into()),
                 ("namespace", namespace.into()),
                 ("apps", seen.len().into()),
                 ("duration_ms", t.elapsed().as_millis().into()),

@@ -19,7 +19,6 @@ use tokio::sync::mpsc::UnboundedSender;
 const MAX_BODY: usize = 4 << 20;
 
 /// What the handlers share.
-#[derive(Debug)]
 pub struct HttpState {
     /// Metrics to expose.
     pub metrics: Arc<Metrics>,
@@ -31,6 +30,9 @@ pub struct HttpState {
     pub ready: AtomicBool,
     /// Whether this replica leads (None when election is off).
     pub leader: Option<tokio::sync::watch::Receiver<bool>>,
+    /// Client and Applications namespace: a standby hands webhooks to the leader by
+    /// annotating the matching apps.
+    pub refresher: Option<(kube::Client, String)>,
 }
 
 fn text(status: StatusCode, body: impl Into<String>) -> Response<Full<Bytes>> {
@@ -98,6 +100,16 @@ async fn webhook_request(state: Arc<HttpState>, req: Request<Incoming>) -> Respo
                 WebhookTarget::Repos(r) => r.join(","),
             };
             super::logging::event("INFO", "webhook", &[("repos", repos.into())]);
+            let standby = state.leader.as_ref().is_some_and(|rx| !*rx.borrow());
+            if let (true, Some((client, ns))) = (standby, &state.refresher) {
+                return match super::appwatch::request_refresh(client, ns, &target).await {
+                    Ok(n) => text(
+                        StatusCode::OK,
+                        format!("refresh requested for {n} applications (standby)\n"),
+                    ),
+                    Err(e) => text(StatusCode::SERVICE_UNAVAILABLE, format!("{e}\n")),
+                };
+            }
             if state.webhooks.send(target).is_err() {
                 return text(StatusCode::SERVICE_UNAVAILABLE, "controller stopping\n");
             }

@@ -7,7 +7,8 @@
 //! loop behind `rudder controller`.
 //!
 //! The controller's runtime: [`runtime`] is its event loop (polls, webhook refreshes,
-//! watch-driven selfHeal from [`watch`] with a debounce and backoff), [`leader`] elects one
+//! watch-driven selfHeal from [`watch`] with a debounce and backoff, Application events from
+//! [`appwatch`]), [`leader`] elects one
 //! active replica through a Lease, [`http`] serves `/metrics` ([`metrics`]), the push
 //! webhook ([`webhook`]) and health probes, [`service`] starts them together, [`logging`]
 //! writes text or JSON events, and [`render_cache`] skips re-rendering an app whose inputs
@@ -26,6 +27,7 @@
 //! Application, Namespace or CRD is held back (blast-radius class) and reported.
 
 pub mod application;
+pub mod appwatch;
 pub mod controller;
 pub mod git;
 pub mod http;

@@ -6,6 +6,7 @@
 //! leadership changes are observed between operations.
 
 use super::application::Application;
+use super::appwatch::{self, AppEvent};
 use super::controller::{jittered, ControllerOptions};
 use super::logging;
 use super::reconcile::{list_apps, Reconciler};
@@ -41,6 +42,8 @@ impl Default for RuntimeOptions {
 
 /// Consecutive selfHeal syncs of one app closer together than this back off.
 const HEAL_WINDOW: Duration = Duration::from_secs(60);
+/// Wait after an Application event before handling it, to fold bursts into one round.
+const APP_EVENT_DELAY: Duration = Duration::from_millis(300);
 /// Longest selfHeal backoff (as Argo CD's, so a writer rudder fights is retried slowly).
 const HEAL_MAX: Duration = Duration::from_secs(300);
 
@@ -148,12 +151,24 @@ pub async fn run<F: Future<Output = ()>>(
     // Per app: selfHeal syncs in a row (each within HEAL_WINDOW of the last) and the last.
     let mut healed: HashMap<String, (u32, Instant)> = HashMap::new();
     let mut next_poll = Instant::now();
+    // Application events, handled together a moment after the first (an app-of-apps sync
+    // creates or changes several children at once). The bool: refresh annotation set.
+    let (app_tx, mut app_rx) = mpsc::unbounded_channel::<AppEvent>();
+    let mut app_watch: Option<tokio::task::JoinHandle<()>> = None;
+    let mut app_events: BTreeMap<String, bool> = BTreeMap::new();
+    let mut apps_at: Option<Instant> = None;
     loop {
         let leading = inputs.leader.as_ref().is_none_or(|rx| *rx.borrow());
         if !leading {
             // Standby: no watches, nothing queued; the first poll runs on taking over.
             watches.stop();
             heal.clear();
+            if let Some(t) = app_watch.take() {
+                t.abort();
+            }
+            app_events.clear();
+            apps_at = None;
+            while app_rx.try_recv().is_ok() {}
             while inputs.webhooks.try_recv().is_ok() {}
             while drift_rx.try_recv().is_ok() {}
             tokio::select! {
@@ -162,6 +177,14 @@ pub async fn run<F: Future<Output = ()>>(
             }
             next_poll = Instant::now();
             continue;
+        }
+        if rt.watch && app_watch.is_none() {
+            let client = r.ctx.client().clone();
+            app_watch = Some(tokio::spawn(appwatch::watch_apps(
+                client,
+                ns.to_string(),
+                app_tx.clone(),
+            )));
         }
         let heal_at = heal.values().min().copied();
         let mut refreshed = false;
@@ -186,6 +209,29 @@ pub async fn run<F: Future<Output = ()>>(
                     heal.entry(app.clone()).or_insert_with(|| Instant::now() + delay);
                 }
             }
+            Some(ev) = app_rx.recv() => {
+                let (name, refresh) = match ev {
+                    AppEvent::Changed(n) => (n, false),
+                    AppEvent::Refresh(n) => (n, true),
+                };
+                *app_events.entry(name).or_insert(false) |= refresh;
+                apps_at.get_or_insert_with(|| Instant::now() + APP_EVENT_DELAY);
+            }
+            _ = tokio::time::sleep_until(apps_at.unwrap_or(next_poll)), if apps_at.is_some() => {
+                apps_at = None;
+                let events = std::mem::take(&mut app_events);
+                let names: Vec<&String> = events.keys().collect();
+                logging::event("INFO", "app_events", &[("apps", names.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",").into())]);
+                let select = |a: &Application| events.contains_key(&a.metadata.name);
+                let _ = unless_lost(&lead, r.poll_matching(ns, "app_event", select)).await;
+                let api = super::reconcile::app_api(r.ctx.client(), ns);
+                for (name, _) in events.iter().filter(|(_, refresh)| **refresh) {
+                    if let Err(e) = appwatch::set_refresh(&api, name, None).await {
+                        logging::event("WARN", "refresh", &[("app", name.into()), ("message", e.into())]);
+                    }
+                }
+                refreshed = true;
+            }
             Some(t) = inputs.webhooks.recv() => {
                 // Fold every delivery queued meanwhile into one refresh.
                 let mut targets = vec![t];
@@ -193,7 +239,7 @@ pub async fn run<F: Future<Output = ()>>(
                     targets.push(t);
                 }
                 let select = |a: &Application| targets.iter().any(|t| webhook_matches(t, a));
-                let _ = unless_lost(&lead, r.poll_matching(ns, true, select)).await;
+                let _ = unless_lost(&lead, r.poll_matching(ns, "webhook", select)).await;
                 refreshed = true;
             }
             _ = tokio::time::sleep_until(heal_at.unwrap_or(next_poll)), if heal_at.is_some() => {
@@ -231,6 +277,9 @@ pub async fn run<F: Future<Output = ()>>(
         }
     }
     watches.stop();
+    if let Some(t) = app_watch.take() {
+        t.abort();
+    }
 }
 
 #[cfg(test)]

@@ -73,6 +73,7 @@ pub async fn run<F: Future<Output = ()>>(
         secret: s.webhook_secret,
         ready: AtomicBool::new(true),
         leader: leader.clone(),
+        refresher: Some((r.ctx.client().clone(), opts.namespace.clone())),
     });
     if let Some(l) = listener {
         let addr = l.local_addr().map(|a| a.to_string()).unwrap_or_default();
