@@ -48,7 +48,7 @@ const APP_EVENT_DELAY: Duration = Duration::from_millis(300);
 const HEAL_MAX: Duration = Duration::from_secs(300);
 
 /// The wait before the next selfHeal of an app already healed `recent` times within
-/// [`HEAL_WINDOW`] of each other: `base` doubling per heal, capped at [`HEAL_MAX`]. So an
+/// a minute of each other: `base` doubling per heal, capped at 5 minutes. So an
 /// object that someone else keeps changing is not fought over in a tight loop.
 pub fn heal_delay(base: Duration, recent: u32) -> Duration {
     base.saturating_mul(1u32 << recent.min(16))
