@@ -3,7 +3,8 @@
 //! with 2,000 extra keys in `.Values` (lookups must not depend on the size of the values), plus
 //! the parse time on its own.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use criterion::measurement::Measurement;
+use criterion::{black_box, Criterion};
 use rudder::template::{FuncMap, Templates, Value};
 use std::sync::Arc;
 
@@ -31,7 +32,10 @@ fn templates() -> Templates {
     t
 }
 
-fn bench_engine(c: &mut Criterion) {
+#[path = "cpu_time.rs"]
+mod cpu_time;
+
+fn bench_engine<M: Measurement + 'static>(c: &mut Criterion<M>) {
     c.bench_function("parse deployment.tpl", |b| {
         b.iter(|| {
             let mut t = Templates::new(Arc::new(FuncMap::new()));
@@ -58,5 +62,16 @@ fn bench_engine(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_engine);
-criterion_main!(benches);
+fn main() {
+    if cpu_time::use_cpu_clock() {
+        let mut c = Criterion::default()
+            .with_measurement(cpu_time::ThreadCpuTime)
+            .configure_from_args();
+        bench_engine(&mut c);
+        c.final_summary();
+    } else {
+        let mut c = Criterion::default().configure_from_args();
+        bench_engine(&mut c);
+        c.final_summary();
+    }
+}

@@ -574,6 +574,25 @@ for n, expr in [('chart_tojson', 'toJson .Chart'), ('chart_print', '.Chart'), ('
                  'list (typeOf .Chart) (typeOf .Release) (typeOf .Capabilities) (typeOf .Files) (typeOf .Values) (typeOf .Template)')]:
     case(f'obj_{n}', {'templates/t.yaml': f'x: {{{{ {expr} | quote }}}}\n', 'Chart.yaml': FULLCHART,
                       'values.yaml': 'b: 1\na: [1, x]\n', 'files/f.txt': 'hi\n'})
+# Go structs through encoding/json keep their field order (nested structs too); toYaml sorts.
+# KubeVersion.String has a pointer receiver: an action prints the field through it, a function
+# argument (a copy) prints the struct's fields.
+RICHCHART = ('home: https://h\nsources: [https://s]\ntype: application\nkubeVersion: ">=1.20"\n'
+             'maintainers:\n- name: m\n  url: https://u\n  email: e@x\n- name: n\n'
+             'dependencies:\n- name: sub\n  version: 0.1.0\n  repository: file://x\n  alias: al\n'
+             '  condition: al.on\n  tags: [t]\n')
+for n, expr in [('chart_tojson', 'toJson .Chart'), ('chart_toprettyjson', 'toPrettyJson .Chart'),
+                ('chart_toyaml', 'toYaml .Chart'), ('caps_tojson', 'toJson .Capabilities'),
+                ('caps_toyaml', 'toYaml .Capabilities'), ('deps_tojson', 'toJson .Chart.Dependencies'),
+                ('maint_tojson', 'toJson (index .Chart.Maintainers 0)'),
+                ('kv_print', 'print .Capabilities.KubeVersion'), ('kv_tostring', 'toString .Capabilities.KubeVersion'),
+                ('kv_action', 'list 1 | len | print | ne "" | ternary (printf "%s" .Capabilities.KubeVersion) ""'),
+                ('kv_list', 'list .Capabilities.KubeVersion')]:
+    parent(f'obj2_{n}', 'al:\n  on: true\n', chart_extra=RICHCHART, parent_tpl=False,
+           extra={'templates/p.yaml': f'x: {{{{ {expr} | quote }}}}\n'})
+parent('obj2_kv_quoted_action', '', chart_extra='', parent_tpl=False,
+       extra={'templates/p.yaml': 'x: "{{ .Capabilities.KubeVersion }}"\ny: "{{ $k := .Capabilities.KubeVersion }}{{ $k }}"\n'
+              'z: {{ .Capabilities.KubeVersion | quote }}\n'})
 parent('obj_subcharts_tojson', 'sub:\n  x: 1\n', parent_tpl=False,
        extra={'templates/p.yaml': 'x: {{ toJson .Subcharts.sub.Values | quote }}\ny: {{ keys .Subcharts | toJson | quote }}\n'})
 parent('sub_import_chain', '', chart_extra=DEP + '  import-values:\n  - child: fromdeep\n    parent: top\n',
@@ -654,6 +673,25 @@ case('post_renderer', HOOKS, ['--post-renderer', './pr.sh'], side=PR)
 case('post_renderer_fails', HOOKS, ['--post-renderer', './fail.sh'], side=PR)
 case('post_renderer_missing', HOOKS, ['--post-renderer', './nope.sh'], side=PR)
 case('post_renderer_with_crds', CRDS, ['--post-renderer', './pr.sh', '--include-crds'], side=PR)
+# With --output-dir helm writes CRDs and manifests to files and still runs the post-renderer on
+# what is left (nothing), printing its output; a failure there comes after the `wrote` lines.
+# (No hooks here: helm appends to hook files that already exist, so reruns would grow them.)
+PR2 = dict(PR, **{'hdr.sh': '#!/bin/sh\necho "# from post-renderer"\ncat\n'})
+case('outdir_post_renderer', CRDS, ['--output-dir', 'out', '--post-renderer', './hdr.sh', '--include-crds'], side=PR2)
+case('outdir_post_renderer_fails', CRDS, ['--output-dir', 'out', '--post-renderer', './fail.sh'], side=PR2)
+# The import-values warning names the chart only for the map form.
+parent('sub_import_string_missing', '', chart_extra=DEP + '  import-values: [v]\n')
+parent('sub_import_map_missing', '', chart_extra=DEP + '  import-values:\n  - child: nope\n    parent: p\n')
+# Which errors helm follows with `Use --debug flag to render out invalid YAML` (those of its
+# renderResources) and which not.
+tpl('hint_exec_fail', 'a: {{ fail "boom" }}\n')
+tpl('hint_parse_error', 'a: {{ .Values.x \n')
+tpl('hint_yaml_invalid', 'a: b: c\n')
+tpl('hint_required', 'a: {{ required "need x" .Values.x }}\n')
+tpl('hint_notes_fail', 'a: 1\n', extra={'templates/NOTES.txt': '{{ fail "in notes" }}\n'})
+tpl('hint_kube_version', 'a: 1\n', chart_extra='kubeVersion: "<1.0"\n')
+tpl('hint_schema', 'a: 1\n', 'x: 1\n', extra={'values.schema.json': '{"properties": {"x": {"type": "string"}}}'})
+tpl('hint_show_only_missing', 'a: 1\n', args=['--show-only', 'templates/nope.yaml'])
 dump('set_file_dir', None, ['--set-file', 'a=.'])
 tpl('caps_git_version_flag', 'g: {{ .Capabilities.KubeVersion.GitVersion }}\n', args=['--kube-version', '1.29.4'])
 tpl('namespace_env_flag_wins', 'ns: {{ .Release.Namespace }}\n', args=['--namespace=eq'])

@@ -6,7 +6,8 @@ usage: scripts/record-loader.py [--check] [CASE...]
 For every tests/loader/cases/<name>/ (or only the named ones) runs helm v3.17.3 with the arguments
 in `args` (one per line), cwd = the case directory, in a clean environment (no helm home, no
 cluster), and writes `expected.out` (stdout), `expected.rc` (exit status) and, when the status is
-not 0, `expected.err` (the first stderr line starting with `Error: `); when the status is 0 and
+not 0, `expected.err` (the first stderr line starting with `Error: `) and `expected.stderr` (all of
+stderr, Go's `file.go:NN: ` log prefixes removed); when the status is 0 and
 helm printed warnings, `expected.warnings` (stderr without Go's `file.go:NN: ` log prefixes). The case directory's absolute path is
 recorded as `$CASEDIR`. With --check nothing is
 written; the exit status says whether the recorded files are up to date.
@@ -53,6 +54,15 @@ def record(d, env, check):
         stale = True
         if not check:
             os.remove(errpath)
+    # The whole stderr of a failed run (warnings, the error, helm's `--debug` hint), without
+    # Go's log prefixes.
+    stderrpath = os.path.join(d, 'expected.stderr')
+    if p.returncode != 0:
+        stale |= update_file(stderrpath, re.sub(r'(?m)^[a-z_]+\.go:\d+: ', '', err), check)
+    elif os.path.exists(stderrpath):
+        stale = True
+        if not check:
+            os.remove(stderrpath)
     return stale
 
 

@@ -161,6 +161,8 @@ Y('pretty_basic', 'a: 1\nb: [1, 2]\nc: {d: e}\nf: 1e6\ng: 12345678901234567890\n
 Y('pretty_nested', 'l:\n- - 1\n  - 2\n- x: 1\n  y: [a, b]\n', P)
 Y('pretty_strings', 'a: "yes"\nb: "line1\\nline2"\nc: "tab\\tx"\nd: "a\\n\\tb"\ne: "emoji \U0001F600"\nf: "1:20"\n'
   'g: "' + words + '"\nh: "x\\n"\ni: " lead"\nj: "#a"\n', P)
+Y('pretty_keys_digits', '\n'.join(k + ': 1' for k in ['-Z', '019Z', '910é', '9A', 'a', 'é212', 'x1a', 'x1.', 'x1-']) + '\n', P)
+Y('yaml_keys_digits', '\n'.join(k + ': 1' for k in ['-Z', '019Z', '910é', '9A', 'a', 'é212', 'x1a', 'x1.', 'x1-']) + '\n')
 Y('pretty_keys', '\n'.join(k + ': 1' for k in ['a10', 'a2', '_x', 'B', 'é', 'a_b']) + '\n', P)
 Y('pretty_nums', 'a: 0.1\nb: 1234567\nc: -0.0\nd: 1e-7\ne: 100\n', P)
 Y('pretty_null', 'a:\nb: ~\n', P)
@@ -201,7 +203,10 @@ FROM = [('fromYaml', 'a: 1\nb: [x, yes]\nc: 1234567\n'), ('fromYaml', 'a: b: c')
         ('fromJson', '{"a": "x\ty"}'), ('fromJson', '{"a": -}'), ('fromJson', '{"a": 1.}'),
         ('fromJsonArray', '[1, "a", {"b": null}]'), ('fromJsonArray', '{"a": 1}'), ('fromJsonArray', '[1,'),
         ('fromJsonArray', ''), ('mustFromJson', '[1, 2]'), ('mustFromJson', '"s"'), ('mustFromJson', '{"a": 1}'),
-        ('mustFromJson', '{"a"'), ('mustFromJson', '3'), ('mustFromJson', 'null')]
+        ('mustFromJson', '{"a"'), ('mustFromJson', '3'), ('mustFromJson', 'null'),
+        ('fromJson', '[tr'), ('fromJson', '-'), ('fromJson', '"\\'), ('fromJson', '"\\u12'), ('fromJson', '1.'),
+        ('fromJson', '1e'), ('fromJson', '[1e400]'), ('fromJson', '1e400'), ('fromJsonArray', '{"a": 1e400}'),
+        ('fromJsonArray', '[1e400, 2]'), ('mustFromJson', '[1e400]'), ('fromJson', '{"a": [1e400], "b": 2}')]
 for i, (f, s) in enumerate(FROM):
     S('from_%02d_%s' % (i, f), s, [f])
     S('fromj_%02d_%s' % (i, f), s, [f, 'toJson'])
@@ -264,6 +269,181 @@ case('toml_top_list', 'l: [1]\n', ['toToml'], 'l')
 case('toml_top_str', 'l: x\n', ['toToml'], 'l')
 Y('toml_inline_mixed', 'a: [{b: 1}, 2]\nc: [[1, 2], [3]]\nd: []\ne: {}\n', T)
 Y('toml_key_empty', '"": 1\nb: {"": 2}\n', T)
+
+# --- realistic values-file constructs (parser agreement) ---------------------------------------
+REAL = [
+    'image:\n  repository: nginx   # the image\n  tag: "1.25"\n  pullPolicy: IfNotPresent\n',
+    'args:\n  - --foo=bar\n  - "--x=y"\n  -  spaced\n',
+    'a: multi line\n  plain scalar\n  continues\nb: 1\n',
+    'a: >\n  folded\n  more\n\n  next para\n    indented\n  back\nb: 2\n',
+    'a: |4\n      four\n    base\nb: 1\n',
+    'a: |-\n\n  leading blank\n\n\nb: 1\n',
+    'a: |+\n  keep\n\n\nb: 1\n',
+    'a: >-\n  x\n\n\n  y\n',
+    'a: {b: 1,\n  c: 2,\n  d: [x,\n   y]}\n',
+    'list:\n- &first {name: a}\n- *first\n- <<: *first\n  extra: 1\n',
+    'a: "double \\"quoted\\" \\u00e9 \\x41 \\t tab"\n',
+    "a: 'single ''quoted'' \\n no escape'\n",
+    'a: "folded\n  double\n\n  quoted"\n',
+    "a: 'folded\n  single\n\n\n  quoted'\n",
+    'a: plain # comment\n# full line\nb: x#notcomment\n',
+    'empty_val:\nnext: 1\n',
+    'a:\n  # comment only\nb: 1\n',
+    '"quoted key": 1\n\'single key\': 2\n',
+    'a: !!str 2020-01-01\nb: !!str yes\n',
+    'a: [a, b, ]\n',
+    'a: {a: 1, }\n',
+    'a: [ ]\nb: { }\n',
+    'a:\n- b: 1\n  c: 2\n- - x\n  - y\n-\n  d: 3\n',
+    'a:\n  -\n    b: 1\n',
+    'a: &anc\n  b: 1\nc: *anc\nd:\n  <<: *anc\n  b: 2\n',
+    'key: value\n---\nother: doc\n',
+    'a: 1\n# trailing comment',
+    'a: b\n\n\n\nc: d\n',
+    'a:\tb\n',
+    'a: b\t\n',
+    'a: "tab\there"\n',
+    'a: x\r\n  y\r\n',
+    'url: http://example.com:8080/path?q=1#frag\n',
+    'cmd: echo "hello: world"\n',
+    'a: -1\nb: - 1\n',
+    'a: [-1, - 1]\n',
+    'a: 1e3\nb: 1E3\nc: 1.0e+3\nd: -1.5E-3\n',
+    'a: 0777\nb: 0o777\nc: 0x1F\nd: -0x1F\ne: 0b1010\n',
+    'a: 1_000_000\nb: 1__0\nc: _1\n',
+    'a: 2001-12-14t21:59:43.10-05:00\nb: 2001-12-14 21:59:43.10 -5\n',
+    'ports:\n  - containerPort: 80\n    protocol: TCP\n',
+    'annotations: {}\nlabels:\n  app.kubernetes.io/name: x\n',
+    'resources:\n  limits:\n    cpu: 100m\n    memory: 128Mi\n',
+    'a: ~\nb: Null\nc: NULL\nd: nULL\n',
+    'a: "\\U0001F600"\nb: "\\N\\_\\L\\P"\n',
+    'a: "line1\\\n  continued"\n',
+    '? a\n? b\n: 2\n',
+    'a: b: c\n',
+    '- top\n',
+    '  a: 1\n  b: 2\n',
+    'a: 1\n  b: 2\n',
+    'a:\n  b: 1\n   c: 2\n',
+    'a: [1, 2]]\n',
+    'a: }\n',
+    'a: "x" y\n',
+    "a: 'x' y\n",
+    'a: |\n x\n  y\n z\n',
+    'a: &a1 &a2 x\n',
+    'a: !!map {b: 1}\n',
+    'a: !!seq [1]\n',
+    '!!map {a: 1}\n',
+    'a: !!str [1]\n',
+    'a: *a\n',
+    '&x a: 1\nb: *x\n',
+    'a: [*x]\n',
+    '%TAG ! tag:example.com,2000:\n---\na: !foo x\n',
+]
+REAL += [
+    'a: |\r\n  x\r\n  y\r\n',
+    '--- # comment\na: 1\n',
+    'a  : 1\n',
+    'a: {b: , c: 1}\n',
+    '- {a: 1, b: [1,2]}\n- [x, {y: z}]\n',
+    'a: &anchor-name_1 v\nb: *anchor-name_1\n',
+    'a: b\t# c\n',
+    'a: 😀\nb: x😀y\n',
+    'a: |\n  x\n  \n  y\n',
+    'a: |\n  x\n    \n  y\n',
+    'a: |\n  x\ty\n',
+    'a: |\n  x\n\n',
+    'a: |\n  x',
+    'a: >\n  x',
+    'a: x\n\n  y\n',
+    'a: x\n  \n  y\n',
+    '- name: x\n  value: |\n    multi\n    line\n- name: y\n',
+    'a:\n  - |\n    in list\n  - >-\n    folded\n    list\n',
+    'a: "x\\\n  \\ y"\n',
+    'a: "  lead"\nb: \'  lead\'\n',
+    'a:\n  b:\n    - c\n    # comment\n    - d\n',
+    'a: [1, 2, # comment\n  3]\n',
+    'a: {b: "c: d", e: f}\n',
+    'a: b c: d\n',
+    'a: "b" # c\n',
+    'a: |  # comment\n  x\n',
+    'a: >2\n   x\n  y\n',
+    'a: |-2\n   x\n',
+    'a: |0\n  x\n',
+    'a: |10\n  x\n',
+    'a: !!str\nb: 1\n',
+    '? |\n  block key\n: v\n',
+    'a: [a: 1, b]\n',
+    'a: {? b : c}\n',
+    'a: [? b : c]\n',
+    'a:\n- - - deep\n',
+    'x: [\n]\n',
+    'x: {\n}\n',
+    '"a\\tb": 1\n',
+    'a: 1 # c\n# c2\n\n# c3\n',
+    '...\n',
+    '---\n...\n---\na: 1\n',
+    '---\n---\na: 1\n',
+    'a: -\n',
+    'a: - \n',
+    'a: [-]\n',
+    'a: ?\n',
+    'a: :\n',
+    'a: ::\n',
+    'a: x:\n',
+    'a: x:y\n',
+    '::: 1\n',
+    'a: "\\x"\n',
+    'a: "\\u12"\n',
+    'a: "\\ud83d\\ude00"\n',
+    'a:\n  - "multi\n# not comment\n    line"\n',
+    "a:\n  - 'multi\nx ''q''\n    line'\n",
+    'a: "x\n---\n"\n',
+    'k: [1,\n2]\n',
+    'k: {a: 1,\nb: 2}\n',
+]
+# libyaml's simple-key limits hold in flow collections too: one line, `:` within 1024 characters.
+REAL += [
+    'k: {"a\n b": 1}\n',
+    'k: {a\n b: 1}\n',
+    'k: {"a"\n : 1}\n',
+    'k: {"a": \n 1}\n',
+    'k: {? a\n b : 1}\n',
+    'k:\n- {x: 1,\n   "a\n   b": 2}\n',
+    'k: [x, {"a\n b": 1}]\n',
+    'k: [[a, b]: 1]\n',
+    'k: {[a,\n b]: 1}\n',
+    '---\nk: {a: 1}\n---\nj: {"x\n y": 1}\n',
+    'k: {"' + 'a' * 1022 + '": 1}\n',
+    'k: {"' + 'a' * 1023 + '": 1}\n',
+    'k: {\n "' + 'a' * 1023 + '": 1}\n',
+]
+for i, v in enumerate(REAL):
+    Y('real_%02d' % i, v)
+    Y('realj_%02d' % i, v, ['toJson'])
+
+# --- go-yaml emitter rules behind helm's toYaml "" (JSON detour) and the BOM escape --------------
+# libyaml's BOM test reads the scalar's first bytes, so after a leading BOM every character of a
+# double-quoted scalar is escaped (v2 and v3).
+for i, v in enumerate(['\ufeff[a]', '\ufeffa b\tc "d" \\ é ℵ 😀', '\ufeff' + 'word ' * 30, 'a\ufeffb']):
+    case('bomlead_%d' % i, 'k: ' + yq(v) + '\n', ['toYaml'])
+    case('bomleadp_%d' % i, 'k: ' + yq(v) + '\n', ['toYamlPretty'])
+    case('bomleadkey_%d' % i, 'k: {' + yq(v) + ': 1}\n', ['toYaml'], 'k')
+# go-yaml re-reads each JSON key as a flow-mapping simple key: one line only (NEL is a raw line
+# break in Go's JSON) and its ':' at most 1024 characters after the key's opening quote.
+for i, k in enumerate(['\x85', 'a\x85b', ' \x85 ']):
+    case('nelkey_%d' % i, 'k: {' + yq(k) + ': 1}\n', ['toYaml'], 'k')
+    case('nelkeyn_%d' % i, 'k: {x: [{' + yq(k) + ': 1}], y: 2}\n', ['toYaml'], 'k')
+    case('nelkeyp_%d' % i, 'k: {' + yq(k) + ': 1}\n', ['toYamlPretty'], 'k')
+    case('nelkeyj_%d' % i, 'k: {' + yq(k) + ': 1}\n', ['toJson'], 'k')
+    case('nelval_%d' % i, 'k: {v: ' + yq(k) + '}\n', ['toYaml'], 'k')
+for name, ch, n in [('a', 'a', 1022), ('lt', '<', 170), ('q', '"', 511), ('ctl', '\x01', 170),
+                    ('nl', '\n', 511), ('e', 'é', 1022), ('emoji', '😀', 1022)]:
+    for extra in (0, 1):
+        key = ch * (n + extra)
+        # An explicit `?` key: the values file itself may hold a key of any length.
+        case('longkey_%s_%d' % (name, n + extra), 'k:\n  ? ' + yq(key) + '\n  : 1\n', ['toYaml'], 'k')
+case('longkey_a_500', 'k: {' + 'a' * 500 + ': 1}\n', ['toYaml'], 'k')
+case('longkeyp_a_1023', 'k:\n  ? ' + 'a' * 1023 + '\n  : 1\n', ['toYamlPretty'], 'k')
 
 
 def run(c):

@@ -5,7 +5,7 @@
 //! A case passes when rudder's exit status equals helm's and either (status 0) stdout is
 //! byte-identical and stderr equals helm's warnings (`expected.warnings`, Go's `file.go:NN: ` log
 //! prefixes removed; absent = none), or (status != 0) the first `Error: ` line of stderr is
-//! identical.
+//! identical and so is all of stderr where it was recorded (`expected.stderr`).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -15,26 +15,7 @@ use std::time::Duration;
 
 /// Cases rudder does not match yet, each with the reason. They are still run: a gap that starts
 /// passing is reported so that it can be taken off this list.
-const KNOWN_GAPS: &[(&str, &str)] = &[
-    (
-        "obj_chart_tojson",
-        "toJson of a Go struct keeps the struct's field order; Object::to_data returns a sorted Map",
-    ),
-    (
-        "obj_helmversion_tojson",
-        "toJson of a Go struct keeps the struct's field order; Object::to_data returns a sorted Map",
-    ),
-    (
-        "obj_kubeversion_tojson",
-        "toJson of a Go struct keeps the struct's field order; Object::to_data returns a sorted Map",
-    ),
-    (
-        "obj_kubeversion_print",
-        "printf receives a copy of .Capabilities.KubeVersion, whose String method has a pointer \
-         receiver, so Go prints the struct {v1.32.0 1 32}; a template action prints the \
-         addressable field through String. Object has one `format` for both",
-    ),
-];
+const KNOWN_GAPS: &[(&str, &str)] = &[];
 
 /// How long one `rudder template` run may take before it is killed and counted as a failure.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -155,6 +136,15 @@ fn check(dir: &Path) -> Result<(), String> {
             "rc {} (want {want_rc})\n    got:  {got_err}\n    want: {want_err}",
             got.rc
         ));
+    }
+    // The whole of stderr, when recorded: warnings, the error and helm's `--debug` hint.
+    if let Ok(want_stderr) = read("expected.stderr") {
+        if got.stderr != want_stderr {
+            return Err(format!(
+                "stderr differs\n    got:  {:?}\n    want: {:?}",
+                got.stderr, want_stderr
+            ));
+        }
     }
     Ok(())
 }

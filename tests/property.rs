@@ -19,19 +19,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Renderings where rudder currently differs from helm (owner: the YAML emitter), as
-/// (case index, rendering). Case 454: go-yaml escapes every character of a double-quoted
-/// string after a BOM (`"\uFEFF\x5B\x61\x5D"`, rudder writes `"\uFEFF[a]"`). The others:
-/// helm's `toYaml` returned "" (go-yaml's Marshal failed on these values; rudder emits YAML).
-/// The test fails when one of these starts to match, so the list cannot go stale.
-const KNOWN_DIFFERENCES: &[(usize, &str)] = &[
-    (454, "toYaml"),
-    (596, "toYaml"),
-    (784, "toYaml"),
-    (943, "toYaml"),
-    (1919, "toYaml"),
-    (2229, "toYaml"),
-];
+/// Renderings where rudder currently differs from helm, as (case index, rendering); empty
+/// now. The test fails when one of these starts to match, so the list cannot go stale.
+const KNOWN_DIFFERENCES: &[(usize, &str)] = &[];
 
 #[test]
 fn recorded_values_print_as_helm_prints_them() {

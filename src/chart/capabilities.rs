@@ -1,8 +1,8 @@
 //! `.Capabilities` in `helm template` mode: Helm 3.17.3's built-in defaults, `--kube-version`
 //! and `--api-versions`.
 
-use super::object::{StructObject, VersionSet};
-use crate::template::{Map, Value};
+use super::object::{JsonStruct, StructObject, VersionSet};
+use crate::template::Value;
 
 /// Helm 3.17.3's default Kubernetes version (from its client-go build).
 pub const DEFAULT_KUBE_VERSION: &str = "v1.32.0";
@@ -114,13 +114,11 @@ impl Capabilities {
 
     /// The `.Capabilities` object.
     pub fn to_object(&self) -> Value {
-        let kv_data = {
-            let mut m = Map::new();
-            m.insert("Version".into(), Value::str(&self.kube_version));
-            m.insert("Major".into(), Value::str(&self.major));
-            m.insert("Minor".into(), Value::str(&self.minor));
-            Value::map(m)
-        };
+        let kv_data = JsonStruct::value(vec![
+            ("Version".into(), Value::str(&self.kube_version)),
+            ("Major".into(), Value::str(&self.major)),
+            ("Minor".into(), Value::str(&self.minor)),
+        ]);
         let kube = StructObject {
             type_name: "chartutil.KubeVersion".into(),
             fields: vec![
@@ -131,16 +129,17 @@ impl Capabilities {
             stringer: Some(self.kube_version.clone()),
             data: kv_data,
             display: None,
+            // `func (kv *KubeVersion) String()`: a copy (a function argument) has no String.
+            pointer_stringer: true,
         }
         .into_value();
-        let helm_data = {
-            let mut m = Map::new();
-            m.insert("version".into(), Value::str(HELM_VERSION));
-            m.insert("git_commit".into(), Value::str(HELM_GIT_COMMIT));
-            m.insert("git_tree_state".into(), Value::str("clean"));
-            m.insert("go_version".into(), Value::str(HELM_GO_VERSION));
-            Value::map(m)
-        };
+        // version.BuildInfo's json tags (all omitempty, none empty here).
+        let helm_data = JsonStruct::value(vec![
+            ("version".into(), Value::str(HELM_VERSION)),
+            ("git_commit".into(), Value::str(HELM_GIT_COMMIT)),
+            ("git_tree_state".into(), Value::str("clean")),
+            ("go_version".into(), Value::str(HELM_GO_VERSION)),
+        ]);
         let helm = StructObject {
             type_name: "version.BuildInfo".into(),
             fields: vec![
@@ -152,13 +151,15 @@ impl Capabilities {
             stringer: None,
             data: helm_data.clone(),
             display: None,
+            pointer_stringer: false,
         }
         .into_value();
         let apis = Value::Object(std::sync::Arc::new(VersionSet(self.api_versions.clone())));
-        let mut data = Map::new();
-        data.insert("KubeVersion".into(), kube.clone());
-        data.insert("APIVersions".into(), apis.clone());
-        data.insert("HelmVersion".into(), helm_data);
+        let data = JsonStruct::value(vec![
+            ("KubeVersion".into(), kube.clone()),
+            ("APIVersions".into(), apis.clone()),
+            ("HelmVersion".into(), helm_data),
+        ]);
         StructObject {
             type_name: "*chartutil.Capabilities".into(),
             fields: vec![
@@ -167,8 +168,9 @@ impl Capabilities {
                 ("HelmVersion", helm),
             ],
             stringer: None,
-            data: Value::map(data),
+            data,
             display: None,
+            pointer_stringer: false,
         }
         .into_value()
     }

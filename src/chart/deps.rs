@@ -181,16 +181,21 @@ fn process_import_values(chart: &mut Chart, warn: &mut dyn FnMut(String)) -> Res
     for r in &mut chart.metadata.dependencies {
         let mut out = Vec::new();
         for iv in &r.import_values {
-            let (child, parent) = match iv {
+            // Helm's warning names the chart only for the map form.
+            let (child, parent, from) = match iv {
                 Value::Map(m) => {
                     let get = |k: &str| {
                         m.get(k)
                             .and_then(|v| v.as_str().map(str::to_string))
                             .unwrap_or_default()
                     };
-                    (get("child"), get("parent"))
+                    (
+                        get("child"),
+                        get("parent"),
+                        format!(" from chart {}", r.name),
+                    )
                 }
-                Value::String(s) => (format!("exports.{s}"), ".".to_string()),
+                Value::String(s) => (format!("exports.{s}"), ".".to_string(), String::new()),
                 _ => continue,
             };
             let mut entry = Map::new();
@@ -203,8 +208,7 @@ fn process_import_values(chart: &mut Chart, warn: &mut dyn FnMut(String)) -> Res
                     coalesce_tables(&b, &src, "", true, warn);
                 }
                 Err(missing) => warn(format!(
-                    "Warning: ImportValues missing table from chart {}: {missing:?} is not a table",
-                    r.name
+                    "Warning: ImportValues missing table{from}: {missing:?} is not a table"
                 )),
             }
         }

@@ -1,7 +1,7 @@
 //! Chart.yaml (`chart.Metadata`): decoding with sigs.k8s.io/yaml's scalar-to-string coercion,
 //! validation with Helm's messages, and the `.Chart` template object.
 
-use super::object::StructObject;
+use super::object::{JsonStruct, StructObject};
 use crate::template::{format, Map, Value};
 use std::collections::BTreeMap;
 
@@ -342,48 +342,50 @@ impl Metadata {
             ("Type", Value::str(&self.chart_type)),
             ("IsRoot", Value::Bool(is_root)),
         ];
-        let mut data = Map::new();
-        let mut put_str = |k: &str, v: &str| {
-            if !v.is_empty() {
-                data.insert(k.to_string(), Value::str(v));
+        // encoding/json's view: the embedded Metadata's fields in declaration order under
+        // their json tags (all omitempty but `IsRoot`), then IsRoot.
+        let mut data: Vec<(String, Value)> = Vec::new();
+        let mut put = |k: &str, v: Value, empty: bool| {
+            if !empty {
+                data.push((k.to_string(), v));
             }
         };
-        put_str("name", &self.name);
-        put_str("home", &self.home);
-        put_str("version", &self.version);
-        put_str("description", &self.description);
-        put_str("icon", &self.icon);
-        put_str("apiVersion", &self.api_version);
-        put_str("condition", &self.condition);
-        put_str("tags", &self.tags);
-        put_str("appVersion", &self.app_version);
-        put_str("kubeVersion", &self.kube_version);
-        put_str("type", &self.chart_type);
-        if !self.sources.is_empty() {
-            data.insert("sources".into(), strs(&self.sources));
-        }
-        if !self.keywords.is_empty() {
-            data.insert("keywords".into(), strs(&self.keywords));
-        }
-        if self.deprecated {
-            data.insert("deprecated".into(), Value::Bool(true));
-        }
-        if !self.annotations.is_empty() {
-            data.insert("annotations".into(), annotations);
-        }
-        if !self.maintainers.is_empty() {
-            data.insert(
-                "maintainers".into(),
-                Value::list(self.maintainers.iter().map(maintainer_data).collect()),
-            );
-        }
-        if !self.dependencies.is_empty() {
-            data.insert(
-                "dependencies".into(),
-                Value::list(self.dependencies.iter().map(dependency_data).collect()),
-            );
-        }
-        data.insert("IsRoot".into(), Value::Bool(is_root));
+        put("name", Value::str(&self.name), self.name.is_empty());
+        put("home", Value::str(&self.home), self.home.is_empty());
+        put("sources", strs(&self.sources), self.sources.is_empty());
+        put(
+            "version",
+            Value::str(&self.version),
+            self.version.is_empty(),
+        );
+        let desc = &self.description;
+        put("description", Value::str(desc), desc.is_empty());
+        put("keywords", strs(&self.keywords), self.keywords.is_empty());
+        let ms = Value::list(self.maintainers.iter().map(maintainer_data).collect());
+        put("maintainers", ms, self.maintainers.is_empty());
+        put("icon", Value::str(&self.icon), self.icon.is_empty());
+        let api = &self.api_version;
+        put("apiVersion", Value::str(api), api.is_empty());
+        put(
+            "condition",
+            Value::str(&self.condition),
+            self.condition.is_empty(),
+        );
+        put("tags", Value::str(&self.tags), self.tags.is_empty());
+        let app = &self.app_version;
+        put("appVersion", Value::str(app), app.is_empty());
+        put("deprecated", Value::Bool(true), !self.deprecated);
+        put("annotations", annotations, self.annotations.is_empty());
+        let kube = &self.kube_version;
+        put("kubeVersion", Value::str(kube), kube.is_empty());
+        let ds = Value::list(self.dependencies.iter().map(dependency_data).collect());
+        put("dependencies", ds, self.dependencies.is_empty());
+        put(
+            "type",
+            Value::str(&self.chart_type),
+            self.chart_type.is_empty(),
+        );
+        put("IsRoot", Value::Bool(is_root), false);
         // Go prints the embedded Metadata as its own `{...}` before IsRoot.
         let meta: Vec<String> = fields[..fields.len() - 1]
             .iter()
@@ -394,8 +396,9 @@ impl Metadata {
             type_name: "struct { chart.Metadata; IsRoot bool }".into(),
             fields,
             stringer: None,
-            data: Value::map(data),
+            data: JsonStruct::value(data),
             display,
+            pointer_stringer: false,
         }
         .into_value()
     }
@@ -428,18 +431,18 @@ fn maintainer_object(m: &Maintainer) -> Value {
         stringer: None,
         data: maintainer_data(m),
         display: None,
+        pointer_stringer: false,
     }
     .into_value()
 }
 
 fn maintainer_data(m: &Maintainer) -> Value {
-    let mut d = Map::new();
-    for (k, v) in [("name", &m.name), ("email", &m.email), ("url", &m.url)] {
-        if !v.is_empty() {
-            d.insert(k.into(), Value::str(v));
-        }
-    }
-    Value::map(d)
+    let fields = [("name", &m.name), ("email", &m.email), ("url", &m.url)]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.to_string(), Value::str(v)))
+        .collect();
+    JsonStruct::value(fields)
 }
 
 fn dependency_object(d: &Dependency) -> Value {
@@ -464,36 +467,35 @@ fn dependency_object(d: &Dependency) -> Value {
         stringer: None,
         data: dependency_data(d),
         display: None,
+        pointer_stringer: false,
     }
     .into_value()
 }
 
 fn dependency_data(d: &Dependency) -> Value {
-    let mut m = Map::new();
-    m.insert("name".into(), Value::str(&d.name));
-    m.insert("repository".into(), Value::str(&d.repository));
-    for (k, v) in [
-        ("version", &d.version),
-        ("condition", &d.condition),
-        ("alias", &d.alias),
-    ] {
-        if !v.is_empty() {
-            m.insert(k.into(), Value::str(v));
-        }
+    // chart.Dependency's json tags, in declaration order; all but name/repository omitempty.
+    let mut f: Vec<(String, Value)> = vec![("name".into(), Value::str(&d.name))];
+    if !d.version.is_empty() {
+        f.push(("version".into(), Value::str(&d.version)));
+    }
+    f.push(("repository".into(), Value::str(&d.repository)));
+    if !d.condition.is_empty() {
+        f.push(("condition".into(), Value::str(&d.condition)));
     }
     if !d.tags.is_empty() {
-        m.insert(
-            "tags".into(),
-            Value::list(d.tags.iter().map(|s| Value::str(s)).collect()),
-        );
+        let tags = d.tags.iter().map(|s| Value::str(s)).collect();
+        f.push(("tags".into(), Value::list(tags)));
     }
     if d.enabled {
-        m.insert("enabled".into(), Value::Bool(true));
+        f.push(("enabled".into(), Value::Bool(true)));
     }
     if !d.import_values.is_empty() {
-        m.insert("import-values".into(), Value::list(d.import_values.clone()));
+        f.push(("import-values".into(), Value::list(d.import_values.clone())));
     }
-    Value::map(m)
+    if !d.alias.is_empty() {
+        f.push(("alias".into(), Value::str(&d.alias)));
+    }
+    JsonStruct::value(f)
 }
 
 /// Helm's `sanitizeString`: every Unicode space becomes a plain space, non-printables go.

@@ -19,6 +19,9 @@ pub struct StructObject {
     pub data: Value,
     /// How `%v` prints it when that is not the plain field list (embedded structs).
     pub display: Option<String>,
+    /// `String()` has a pointer receiver: only the addressable field (an action printing it)
+    /// has it; a copy passed to a function (`printf "%v"`, `quote`) prints the fields.
+    pub pointer_stringer: bool,
 }
 
 impl StructObject {
@@ -54,7 +57,34 @@ impl Object for StructObject {
         if let Some(s) = self.stringer.as_ref().or(self.display.as_ref()) {
             return s.clone();
         }
-        // Go's %v of a struct: `{f1 f2 ...}`.
+        self.field_layout()
+    }
+    fn format_value(&self) -> String {
+        if self.pointer_stringer {
+            return self.field_layout();
+        }
+        self.format()
+    }
+    fn to_data(&self) -> Value {
+        match &self.data {
+            Value::Object(o) => o.to_data(),
+            d => d.clone(),
+        }
+    }
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        match &self.data {
+            Value::Object(o) => o.json_fields(),
+            _ => None,
+        }
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl StructObject {
+    /// Go's `%v` of a struct without methods: `{f1 f2 ...}`.
+    fn field_layout(&self) -> String {
         let parts: Vec<String> = self
             .fields
             .iter()
@@ -62,8 +92,39 @@ impl Object for StructObject {
             .collect();
         format!("{{{}}}", parts.join(" "))
     }
+}
+
+/// A Go struct as `encoding/json` sees it: its fields in declaration order under their JSON
+/// names (omitempty already applied). `toJson` keeps that order; everything that goes through
+/// a map (`toYaml`, `toToml`) sees [`Object::to_data`]'s sorted map.
+#[derive(Debug, Clone)]
+pub struct JsonStruct(pub Vec<(String, Value)>);
+
+impl JsonStruct {
+    /// Wraps the fields as a template value.
+    pub fn value(fields: Vec<(String, Value)>) -> Value {
+        Value::Object(Arc::new(JsonStruct(fields)))
+    }
+}
+
+impl Object for JsonStruct {
+    fn type_name(&self) -> &str {
+        "map[string]interface {}"
+    }
+    fn kind_name(&self) -> &str {
+        "map"
+    }
+    fn member(&self, _name: &str) -> Option<Member> {
+        None
+    }
+    fn format(&self) -> String {
+        crate::template::format::fmt_v(&self.to_data())
+    }
     fn to_data(&self) -> Value {
-        self.data.clone()
+        Value::map(self.0.iter().cloned().collect())
+    }
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        Some(self.0.clone())
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -111,5 +172,52 @@ impl Object for VersionSet {
     /// A Go map or slice is true when it is not empty.
     fn truthy(&self) -> bool {
         self.len().unwrap_or(0) > 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kube() -> StructObject {
+        StructObject {
+            type_name: "chartutil.KubeVersion".into(),
+            fields: vec![
+                ("Version", Value::str("v1.32.0")),
+                ("Major", Value::str("1")),
+            ],
+            stringer: Some("v1.32.0".into()),
+            data: JsonStruct::value(vec![
+                ("Version".into(), Value::str("v1.32.0")),
+                ("Major".into(), Value::str("1")),
+            ]),
+            display: None,
+            pointer_stringer: true,
+        }
+    }
+
+    #[test]
+    fn pointer_stringer_applies_only_to_the_addressable_value() {
+        let k = kube();
+        assert_eq!(k.format(), "v1.32.0");
+        assert_eq!(k.format_value(), "{v1.32.0 1}");
+        let v = k.into_value();
+        assert_eq!(crate::template::format::fmt_v(&v), "{v1.32.0 1}");
+        let mut action = String::new();
+        crate::template::format::write_v(&mut action, &v, 0);
+        assert_eq!(action, "v1.32.0");
+    }
+
+    #[test]
+    fn json_keeps_field_order_and_maps_sort() {
+        let v = kube().into_value();
+        assert_eq!(
+            crate::yaml::to_json(&v, true, None).unwrap(),
+            r#"{"Version":"v1.32.0","Major":"1"}"#
+        );
+        assert_eq!(
+            crate::yaml::to_yaml(&v).unwrap(),
+            "Major: \"1\"\nVersion: v1.32.0\n"
+        );
     }
 }

@@ -45,6 +45,21 @@ pub fn validate(chart: &Chart, values: &MapRef) -> Result<(), String> {
     ))
 }
 
+/// The error Go's `json.Decoder` (gojsonschema's loader) reports for an unparsable schema;
+/// `None` when Go's scanner would accept it.
+fn go_decode_error(schema: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(schema);
+    if text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
+        return Some("EOF".into());
+    }
+    match crate::yaml::jsonparse::from_json(&text) {
+        // A decoder reading a stream reports a value cut short as io.ErrUnexpectedEOF.
+        Err(e) if e == "unexpected end of JSON input" => Some("unexpected EOF".into()),
+        Err(e) => Some(e),
+        Ok(_) => None,
+    }
+}
+
 fn collect(chart: &Chart, values: &Value, report: &mut String) -> Result<(), String> {
     if let Some(schema) = &chart.schema {
         // Helm reports an unparsable schema inside the per-chart report, not as its own error
@@ -52,10 +67,10 @@ fn collect(chart: &Chart, values: &Value, report: &mut String) -> Result<(), Str
         let errors = match serde_json::from_slice::<serde_json::Value>(schema) {
             Ok(schema) => crate::chart::jsonschema::validate(&schema, &value_to_json(values)),
             Err(e) => {
+                // No line break after it: Helm writes the loader's error as it is.
                 report.push_str(chart.name());
                 report.push_str(":\n");
-                report.push_str(&e.to_string());
-                report.push('\n');
+                report.push_str(&go_decode_error(schema).unwrap_or_else(|| e.to_string()));
                 Vec::new()
             }
         };
@@ -77,4 +92,23 @@ fn collect(chart: &Chart, values: &Value, report: &mut String) -> Result<(), Str
         collect(sub, &sv, report)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_decode_error;
+
+    #[test]
+    fn unparsable_schemas_get_go_decoder_wording() {
+        assert_eq!(
+            go_decode_error(b"{not json").as_deref(),
+            Some("invalid character 'n' looking for beginning of object key string")
+        );
+        assert_eq!(
+            go_decode_error(b"{\"a\": ").as_deref(),
+            Some("unexpected EOF")
+        );
+        assert_eq!(go_decode_error(b" \n").as_deref(), Some("EOF"));
+        assert_eq!(go_decode_error(b"{}"), None);
+    }
 }

@@ -1,6 +1,7 @@
 //! The command line: `rudder template` (a drop-in for `helm template`) and the commands that
 //! follow it. `main.rs` only calls [`main`].
 
+pub mod app;
 pub mod apply;
 pub mod lint;
 pub mod show;
@@ -40,7 +41,7 @@ enum Command {
     Dependency(show::DependencyCommand),
     /// Run the sync controller: poll Argo CD Applications and sync them (Ctrl-C stops).
     Controller(sync::ControllerArgs),
-    /// Inspect and sync Argo CD Applications (`list`, `get`, `sync`).
+    /// Inspect and sync Argo CD Applications (`list`, `get`, `sync`, `diff`, `history`).
     App(sync::AppArgs),
     /// Print the version.
     Version,

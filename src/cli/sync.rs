@@ -31,10 +31,15 @@ pub struct SyncClusterArgs {
         alias = "app-namespace",
         default_value = "argocd"
     )]
-    namespace: String,
+    pub(crate) namespace: String,
     /// Directory for git mirrors and checkouts.
     #[arg(long = "cache-dir")]
     cache_dir: Option<PathBuf>,
+    /// Count child Applications' health in their parent app's health (Argo CD ignores it by
+    /// default; the `resource.customizations.health.argoproj.io_Application` key in the
+    /// `argocd-cm` ConfigMap turns it on too).
+    #[arg(long = "app-health-children")]
+    app_health_children: bool,
 }
 
 /// `rudder controller`.
@@ -116,6 +121,26 @@ enum AppCommand {
         #[arg(short = 'o', long = "output", default_value = "wide")]
         output: String,
     },
+    /// Show what a sync would change (as `argocd app diff`: exit 1 when it would, 2 on errors).
+    Diff {
+        /// Application name.
+        name: String,
+        #[command(flatten)]
+        cluster: SyncClusterArgs,
+        /// Compare this revision instead of the app's target revision.
+        #[arg(long = "revision")]
+        revision: Option<String>,
+    },
+    /// Show the deployment history (as `argocd app history`).
+    History {
+        /// Application name.
+        name: String,
+        #[command(flatten)]
+        cluster: SyncClusterArgs,
+        /// Output format: `wide` (table), `id` (IDs only) or `json`.
+        #[arg(short = 'o', long = "output", default_value = "wide")]
+        output: String,
+    },
 }
 
 /// Parses `500ms`, `30s`, `3m`, `1h` or a bare number of seconds.
@@ -145,7 +170,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_millis(ms))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -153,7 +178,11 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("tokio runtime: {e}"))
 }
 
-async fn reconciler(c: &SyncClusterArgs) -> Result<Reconciler, String> {
+pub(crate) async fn reconciler(c: &SyncClusterArgs) -> Result<Reconciler, String> {
+    if c.app_health_children {
+        crate::sync::settings::APP_HEALTH_CHILDREN
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let client = kubeconfig::client(&ClientOptions {
         kubeconfig: c.kubeconfig.clone(),
         context: c.context.clone(),
@@ -476,6 +505,16 @@ pub fn run_app(a: AppArgs) -> Result<(), String> {
                     Err(out.message)
                 }
             }
+            AppCommand::Diff {
+                name,
+                cluster,
+                revision,
+            } => super::app::diff(&cluster, &name, revision.as_deref()).await,
+            AppCommand::History {
+                name,
+                cluster,
+                output,
+            } => super::app::history(&cluster, &name, &output).await,
         }
     })
 }

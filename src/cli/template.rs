@@ -2,7 +2,8 @@
 
 use crate::chart::load;
 use crate::render::output::{assemble_with, OutputOptions};
-use crate::render::{render_chart, RenderOptions, ValueOptions};
+use crate::render::{render_chart_staged, RenderError, RenderOptions, ValueOptions};
+use crate::template::NoHost;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -196,7 +197,18 @@ pub fn render_text_with_crds(
         live_api_versions: false,
         skip_schema_validation: a.skip_schema_validation,
     };
-    let rendered = render_chart(chart, &values, &opts)?;
+    // Helm follows errors of its renderResources with a hint (unless --debug is given).
+    let hint = |m: String| {
+        if a.debug {
+            m
+        } else {
+            format!("{m}\n\nUse --debug flag to render out invalid YAML")
+        }
+    };
+    let rendered = render_chart_staged(chart, &values, &opts, &NoHost).map_err(|e| match e {
+        RenderError::Setup(m) => m,
+        RenderError::Resources(m) => hint(m),
+    })?;
     crds.extend(rendered.crds.iter().cloned());
     for w in &rendered.warnings {
         eprintln!("{w}");
@@ -210,13 +222,21 @@ pub fn render_text_with_crds(
         use_release_name: a.release_name,
         release_name: name,
     };
-    let text = match &post_renderer {
+    let assembled = match &post_renderer {
         Some(cmd) => assemble_with(&rendered, &out_opts, &mut |m| {
             post_render(cmd, &a.post_renderer_args, m)
-        })?,
-        None => assemble_with(&rendered, &out_opts, &mut |m| Ok(m.to_string()))?,
+        }),
+        None => assemble_with(&rendered, &out_opts, &mut |m| Ok(m.to_string())),
     };
-    Ok(text)
+    assembled.map_err(|e| {
+        // What Helm printed before failing (`wrote …` lines) still reaches stdout.
+        let _ = std::io::stdout().write_all(e.stdout.as_bytes());
+        if e.in_render {
+            hint(e.message)
+        } else {
+            e.message
+        }
+    })
 }
 
 /// Renders as `helm template` would and returns stdout's text.

@@ -5,12 +5,39 @@
 
 use regex::Regex;
 use regex_syntax::ast::ErrorKind as AstKind;
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// Largest repeat count Go accepts (`a{1001}` is `invalid repeat count`).
 const MAX_REPEAT: u32 = 1000;
 
+/// Compiled expressions kept per thread: charts call `regexReplaceAll` and friends with the
+/// same few literal patterns inside helpers included hundreds of times, and building a
+/// `regex` automaton costs far more than matching. Cleared when full, so memory stays bounded.
+const CACHE_ENTRIES: usize = 256;
+
+thread_local! {
+    static CACHE: RefCell<HashMap<String, Result<Regex, String>>> = RefCell::new(HashMap::new());
+}
+
 /// Compiles a Go regular expression, or returns Go's `error parsing regexp: ...` message.
+/// Results (errors included) are cached per thread; a `Regex` clone shares its automaton.
 pub fn compile(expr: &str) -> Result<Regex, String> {
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(expr).cloned()) {
+        return hit;
+    }
+    let compiled = compile_uncached(expr);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHE_ENTRIES {
+            c.clear();
+        }
+        c.insert(expr.to_string(), compiled.clone());
+    });
+    compiled
+}
+
+fn compile_uncached(expr: &str) -> Result<Regex, String> {
     let t = translate(expr);
     // Go reports the leftmost problem: compare the syntax check's first error with the first
     // Go-specific one found while translating.

@@ -40,6 +40,14 @@ fn with_error(m: Map, msg: String) -> Value {
 fn from_json_map(s: &str) -> Value {
     match yaml::jsonparse::from_json_partial(s) {
         Err(yaml::jsonparse::JsonError::Syntax(e)) => with_error(Map::new(), e),
+        // A mismatched top level is reported (and skipped) before anything inside it.
+        Ok(_) if !matches!(yaml::jsonparse::top_kind(s), "object" | "null") => with_error(
+            Map::new(),
+            format!(
+                "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                yaml::jsonparse::top_kind(s)
+            ),
+        ),
         Ok((v, type_err)) => {
             let m = match v {
                 Value::Map(m) => m.read().clone(),
@@ -66,6 +74,12 @@ fn from_json_map(s: &str) -> Value {
 fn from_json_list(s: &str) -> Value {
     match yaml::jsonparse::from_json_partial(s) {
         Err(yaml::jsonparse::JsonError::Syntax(e)) => Value::list(vec![Value::string(e)]),
+        Ok(_) if !matches!(yaml::jsonparse::top_kind(s), "array" | "null") => {
+            Value::list(vec![Value::string(format!(
+                "json: cannot unmarshal {} into Go value of type []interface {{}}",
+                yaml::jsonparse::top_kind(s)
+            ))])
+        }
         Ok((v, type_err)) => {
             if let Some(e) = type_err {
                 return Value::list(vec![Value::string(e)]);
@@ -150,4 +164,73 @@ pub fn register(m: &mut FuncMap) {
         yaml::to_json(&arg(a), false, None).map(Value::string)
     });
     m.add("mustFromJson", STR, |_, a| yaml::from_json(&str_arg(a)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::format::fmt_v;
+    use crate::template::funcs::Runtime;
+
+    struct Rt;
+    impl Runtime for Rt {
+        fn include(&mut self, _: &str, _: &Value) -> Result<String, String> {
+            Err("unused".into())
+        }
+        fn tpl(&mut self, _: &str, _: &Value) -> Result<String, String> {
+            Err("unused".into())
+        }
+    }
+
+    fn call(name: &str, arg: Value) -> Result<Value, String> {
+        let mut m = FuncMap::new();
+        register(&mut m);
+        let f = m.get(name).ok_or("missing")?;
+        (f.call)(&mut Rt, &[arg])
+    }
+
+    #[test]
+    fn errors_as_data() {
+        let nan = Value::list(vec![Value::Float(f64::NAN)]);
+        assert_eq!(call("toYaml", nan.clone()).unwrap().as_str(), Some(""));
+        assert_eq!(call("toJson", nan.clone()).unwrap().as_str(), Some(""));
+        assert_eq!(
+            call("toPrettyJson", nan.clone()).unwrap().as_str(),
+            Some("")
+        );
+        assert_eq!(
+            call("mustToJson", nan.clone()).unwrap_err(),
+            "json: unsupported value: NaN"
+        );
+        assert!(call("toRawJson", nan).is_err());
+        let m = call("fromYaml", Value::str("a: [")).unwrap();
+        assert_eq!(
+            fmt_v(&m),
+            "map[Error:error converting YAML to JSON: yaml: line 1: did not find expected node content]"
+        );
+        let l = call("fromJsonArray", Value::str("{}")).unwrap();
+        assert_eq!(
+            fmt_v(&l),
+            "[json: cannot unmarshal object into Go value of type []interface {}]"
+        );
+        assert!(call("mustFromJson", Value::str("{")).is_err());
+    }
+
+    #[test]
+    fn to_yaml_trims_one_newline() {
+        assert_eq!(
+            call("toYaml", Value::str("a\n\n")).unwrap().as_str(),
+            Some("|+\n  a\n")
+        );
+        let mut m = Map::new();
+        m.insert("k".into(), Value::Int(1));
+        assert_eq!(
+            call("toYaml", Value::map(m.clone())).unwrap().as_str(),
+            Some("k: 1")
+        );
+        assert_eq!(
+            call("toJson", Value::map(m)).unwrap().as_str(),
+            Some("{\"k\":1}")
+        );
+    }
 }

@@ -156,18 +156,50 @@ pub fn render_chart(chart: Chart, user: &Map, opts: &RenderOptions) -> Result<Re
 /// The processed chart, its rendered files `(name, text)` and Helm's warnings.
 pub type RenderedFiles = (Chart, Vec<(String, String)>, Vec<String>);
 
+/// Where a render failed. Helm's `install` creates the release after the chart checks,
+/// dependency processing, values and schema validation ([`RenderError::Setup`]); errors of its
+/// `renderResources` (kubeVersion check, templates, manifest sorting) come back with the
+/// partial release, and `helm template` follows those with its `--debug` hint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RenderError {
+    /// Before the release exists.
+    Setup(String),
+    /// While rendering the release's resources.
+    Resources(String),
+}
+
+impl RenderError {
+    /// The message, whichever the stage.
+    pub fn into_message(self) -> String {
+        match self {
+            RenderError::Setup(m) | RenderError::Resources(m) => m,
+        }
+    }
+}
+
 /// Everything up to the template engine: dependency processing, coalescing, schema and
 /// kubeVersion checks, rendering. Returns the processed chart, every rendered file (partials
 /// excluded, NOTES included) and Helm's warnings.
 pub fn render_files(
-    mut chart: Chart,
+    chart: Chart,
     user: &Map,
     opts: &RenderOptions,
     host: &dyn Host,
 ) -> Result<RenderedFiles, String> {
+    render_files_staged(chart, user, opts, host).map_err(RenderError::into_message)
+}
+
+/// [`render_files`], telling which stage failed.
+pub fn render_files_staged(
+    mut chart: Chart,
+    user: &Map,
+    opts: &RenderOptions,
+    host: &dyn Host,
+) -> Result<RenderedFiles, RenderError> {
+    use RenderError::{Resources, Setup};
     let mut warnings = Vec::new();
     if chart.metadata.chart_type == "library" {
-        return Err("library charts are not installable".into());
+        return Err(Setup("library charts are not installable".into()));
     }
     let missing: Vec<&str> = chart
         .metadata
@@ -177,35 +209,35 @@ pub fn render_files(
         .map(|d| d.name.as_str())
         .collect();
     if !missing.is_empty() {
-        return Err(format!(
+        return Err(Setup(format!(
             "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: {}",
             missing.join(", ")
-        ));
+        )));
     }
-    validate_release_name(&opts.release_name)?;
+    validate_release_name(&opts.release_name).map_err(Setup)?;
     let mut warn = |m: String| warnings.push(m);
-    deps::process(&mut chart, user, &mut warn)?;
+    deps::process(&mut chart, user, &mut warn).map_err(Setup)?;
     chart.set_paths(None);
     let mut caps = Capabilities::default();
     if let Some(kv) = &opts.kube_version {
-        caps.set_kube_version(kv)?;
+        caps.set_kube_version(kv).map_err(Setup)?;
     }
     if opts.live_api_versions {
         caps.api_versions = opts.api_versions.clone();
     } else {
         caps.add_api_versions(&opts.api_versions);
     }
-    let vals = values::coalesce_values(&chart, user, &mut warn)?;
+    let vals = values::coalesce_values(&chart, user, &mut warn).map_err(Setup)?;
     if !opts.skip_schema_validation {
-        crate::chart::schema::validate(&chart, &vals)?;
+        crate::chart::schema::validate(&chart, &vals).map_err(Setup)?;
     }
     if !chart.metadata.kube_version.is_empty()
         && !crate::semver::is_compatible_range(&chart.metadata.kube_version, &caps.kube_version)
     {
-        return Err(format!(
+        return Err(Resources(format!(
             "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
             chart.metadata.kube_version, caps.kube_version
-        ));
+        )));
     }
     let release = ReleaseOptions {
         name: opts.release_name.clone(),
@@ -213,7 +245,8 @@ pub fn render_files(
         is_upgrade: opts.is_upgrade,
         revision: 1,
     };
-    let files = engine::render(&chart, &vals, &release, &caps, helm_funcs(), host)?;
+    let files =
+        engine::render(&chart, &vals, &release, &caps, helm_funcs(), host).map_err(Resources)?;
     Ok((chart, files, warnings))
 }
 
@@ -224,13 +257,24 @@ pub fn render_chart_with(
     opts: &RenderOptions,
     host: &dyn Host,
 ) -> Result<Rendered, String> {
-    let (chart, files, mut warnings) = render_files(chart, user, opts, host)?;
+    render_chart_staged(chart, user, opts, host).map_err(RenderError::into_message)
+}
+
+/// [`render_chart_with`], telling which stage failed.
+pub fn render_chart_staged(
+    chart: Chart,
+    user: &Map,
+    opts: &RenderOptions,
+    host: &dyn Host,
+) -> Result<Rendered, RenderError> {
+    let (chart, files, mut warnings) = render_files_staged(chart, user, opts, host)?;
     let files: Vec<(String, String)> = files
         .into_iter()
         .filter(|(k, _)| !k.ends_with("NOTES.txt"))
         .collect();
     let mut info = |m: String| warnings.push(m);
-    let (hooks, manifests) = manifest::sort_manifests(&files, &mut info)?;
+    let (hooks, manifests) =
+        manifest::sort_manifests(&files, &mut info).map_err(RenderError::Resources)?;
     Ok(Rendered {
         manifests,
         hooks,

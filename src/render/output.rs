@@ -46,20 +46,51 @@ fn write_to_file(dir: &Path, name: &str, content: &str, append: bool) -> Result<
     Ok(format!("wrote {}\n", path.display()))
 }
 
+/// Why the output could not be produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputError {
+    /// What Helm had already printed on stdout (`wrote …` lines of `--output-dir`).
+    pub stdout: String,
+    /// The error.
+    pub message: String,
+    /// The error happened inside Helm's `renderResources` (post-renderer, writing the
+    /// manifests), which `helm template` follows with its `--debug` hint.
+    pub in_render: bool,
+}
+
+impl OutputError {
+    fn plain(message: String) -> OutputError {
+        OutputError {
+            stdout: String::new(),
+            message,
+            in_render: false,
+        }
+    }
+    fn render(stdout: String, message: String) -> OutputError {
+        OutputError {
+            stdout,
+            message,
+            in_render: true,
+        }
+    }
+}
+
 /// Produces what `helm template` prints on stdout.
 pub fn assemble(r: &Rendered, o: &OutputOptions) -> Result<String, String> {
-    assemble_with(r, o, &mut |m| Ok(m.to_string()))
+    assemble_with(r, o, &mut |m| Ok(m.to_string())).map_err(|e| e.message)
 }
 
 /// [`assemble`] with a post-renderer: like Helm, it sees only the CRDs (with
-/// `--include-crds`) and the manifests, never the hooks, before `--show-only` selects.
+/// `--include-crds`) and the manifests, never the hooks, before `--show-only` selects. With
+/// `--output-dir` those go to files and the post-renderer gets the empty rest (Helm still
+/// runs it and prints what it returns).
 pub fn assemble_with(
     r: &Rendered,
     o: &OutputOptions,
     post: &mut dyn FnMut(&str) -> Result<String, String>,
-) -> Result<String, String> {
+) -> Result<String, OutputError> {
     if let Some(dir) = &o.output_dir {
-        return write_dir(r, o, dir);
+        return write_dir(r, o, dir, post);
     }
     let mut m = String::new();
     if o.include_crds {
@@ -78,7 +109,7 @@ pub fn assemble_with(
         m.push_str(&doc.content);
         m.push('\n');
     }
-    let m = post(&m)?;
+    let m = post(&m).map_err(|e| OutputError::render(String::new(), e))?;
     let mut out = String::with_capacity(m.len() + 64);
     out.push_str(m.trim());
     out.push('\n');
@@ -114,7 +145,9 @@ pub fn assemble_with(
             }
         }
         if missing {
-            return Err(format!("could not find template {pattern} in chart"));
+            return Err(OutputError::plain(format!(
+                "could not find template {pattern} in chart"
+            )));
         }
     }
     Ok(selected)
@@ -132,13 +165,24 @@ fn source_path(piece: &str) -> Option<&str> {
     Some(&line[slash + 1..])
 }
 
-fn write_dir(r: &Rendered, o: &OutputOptions, dir: &Path) -> Result<String, String> {
+fn write_dir(
+    r: &Rendered,
+    o: &OutputOptions,
+    dir: &Path,
+    post: &mut dyn FnMut(&str) -> Result<String, String>,
+) -> Result<String, OutputError> {
     let mut out = String::new();
     let mut written = std::collections::HashSet::new();
+    // CRDs and manifests are written inside Helm's renderResources...
+    let write = |out: &mut String, dir: &Path, name: &str, content: &str, append: bool| {
+        write_to_file(dir, name, content, append)
+            .map(|line| out.push_str(&line))
+            .map_err(|e| OutputError::render(out.clone(), e))
+    };
     if o.include_crds {
         for (name, data) in &r.crds {
             let content = String::from_utf8_lossy(data);
-            out.push_str(&write_to_file(dir, name, &content, written.contains(name))?);
+            write(&mut out, dir, name, &content, written.contains(name))?;
             written.insert(name.clone());
         }
     }
@@ -148,29 +192,96 @@ fn write_dir(r: &Rendered, o: &OutputOptions, dir: &Path) -> Result<String, Stri
         dir.to_path_buf()
     };
     for m in &r.manifests {
-        out.push_str(&write_to_file(
+        write(
+            &mut out,
             &new_dir,
             &m.name,
             &m.content,
             written.contains(&m.name),
-        )?);
+        )?;
         written.insert(m.name.clone());
     }
+    // ...which then post-renders what was not written (nothing).
+    let rest = post("").map_err(|e| OutputError::render(out.clone(), e))?;
+    // Hooks are written afterwards, by the template command itself.
     if !o.no_hooks {
         for h in &r.hooks {
             if o.skip_tests && is_test_hook(&h.events) {
                 continue;
             }
             let exists = new_dir.join(&h.name).exists();
-            out.push_str(&write_to_file(
-                &new_dir,
-                &h.name,
-                &h.content,
-                exists || written.contains(&h.name),
-            )?);
+            let append = exists || written.contains(&h.name);
+            let line =
+                write_to_file(&new_dir, &h.name, &h.content, append).map_err(|e| OutputError {
+                    stdout: out.clone(),
+                    message: e,
+                    in_render: false,
+                })?;
+            out.push_str(&line);
             written.insert(h.name.clone());
         }
     }
+    out.push_str(rest.trim());
     out.push('\n');
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rendered() -> Rendered {
+        Rendered {
+            manifests: vec![super::super::manifest::Manifest {
+                name: "c/templates/a.yaml".into(),
+                content: "kind: A".into(),
+                kind: "A".into(),
+                object_name: String::new(),
+                events: Vec::new(),
+                weight: 0,
+                delete_policies: Vec::new(),
+            }],
+            hooks: Vec::new(),
+            crds: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn output_dir_still_runs_the_post_renderer_on_the_rest() {
+        let dir = std::env::temp_dir().join(format!("rudder-outdir-{}", std::process::id()));
+        let o = OutputOptions {
+            output_dir: Some(dir.clone()),
+            ..Default::default()
+        };
+        let mut seen = Vec::new();
+        let out = assemble_with(&rendered(), &o, &mut |m| {
+            seen.push(m.to_string());
+            Ok("# header\n".into())
+        })
+        .unwrap();
+        assert_eq!(seen, vec![String::new()]);
+        let wrote = format!("wrote {}\n", dir.join("c/templates/a.yaml").display());
+        assert_eq!(out, format!("{wrote}# header\n"));
+        let err = assemble_with(&rendered(), &o, &mut |_| Err("boom".into())).unwrap_err();
+        assert_eq!(
+            (err.stdout, err.message, err.in_render),
+            (wrote, "boom".into(), true)
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn show_only_misses_are_not_render_errors() {
+        let o = OutputOptions {
+            show_only: vec!["templates/nope.yaml".into()],
+            ..Default::default()
+        };
+        let err = assemble_with(&rendered(), &o, &mut |m| Ok(m.to_string())).unwrap_err();
+        assert!(!err.in_render);
+        assert_eq!(
+            err.message,
+            "could not find template templates/nope.yaml in chart"
+        );
+    }
 }

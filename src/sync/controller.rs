@@ -150,18 +150,21 @@ impl Reconciler {
     /// Fetches each distinct repository of `apps` once (checkouts then reuse the fetch of
     /// this generation), recording the result per repository.
     async fn prefetch(&self, apps: &[Application]) {
-        let mut urls: Vec<String> = apps
-            .iter()
-            .map(|a| a.spec.source.repo_url.clone())
-            .collect();
-        urls.sort();
-        urls.dedup();
-        for url in urls {
+        // URL → namespace of the first app using it (where its credentials are looked up).
+        let mut urls: std::collections::BTreeMap<String, String> = Default::default();
+        for a in apps {
+            urls.entry(a.spec.source.repo_url.clone())
+                .or_insert_with(|| a.namespace().to_string());
+        }
+        for (url, ns) in urls {
+            // The same credentials the checkout would use: the fetch is remembered for this
+            // poll generation, so an anonymous one here would shadow them.
+            let auth = super::settings::repo_auth(self.ctx.client(), &ns, &url).await;
             let git = self.git.clone();
             let u = url.clone();
             let t = Instant::now();
             let r = tokio::task::spawn_blocking(move || match git.lock() {
-                Ok(mut g) => g.fetch(&u).map(|_| ()),
+                Ok(mut g) => g.fetch_with(&u, &auth).map(|_| ()),
                 Err(_) => Err("git cache lock poisoned".to_string()),
             })
             .await

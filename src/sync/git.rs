@@ -2,7 +2,12 @@
 //! directory, revisions resolved to commit SHAs, and read-only exports per commit.
 //!
 //! Every function here blocks (it runs `git`); async callers use `spawn_blocking`.
+//! Private repositories: [`GitCache::checkout_with`] takes the credentials (see
+//! [`super::gitauth`]); they reach git only through its environment, and every error message
+//! is scrubbed of them.
 
+use super::gitauth::{AuthEnv, GitAuth};
+use super::repocreds::scrub;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Read;
@@ -46,13 +51,28 @@ impl GitCache {
 
     /// Fetches `url` (branches, tags and the remote HEAD) unless already fetched this poll.
     pub fn fetch(&mut self, url: &str) -> Result<PathBuf, String> {
+        self.fetch_with(url, &GitAuth::default())
+    }
+
+    /// [`GitCache::fetch`] with credentials. Warnings (SSH host keys accepted on first use)
+    /// go to stderr, once per process.
+    pub fn fetch_with(&mut self, url: &str, auth: &GitAuth) -> Result<PathBuf, String> {
         let dir = self.repo_dir(url);
         if let Some((g, r)) = self.fetched.get(url) {
             if *g == self.generation {
                 return r.clone().map(|_| dir);
             }
         }
-        let r = fetch_into(&dir, url);
+        let r = auth
+            .prepare(url, &self.root)
+            .map_err(|e| format!("preparing credentials: {e}"))
+            .and_then(|env| {
+                for w in &env.warnings {
+                    warn_once(w);
+                }
+                let secrets: Vec<&str> = env.secrets.iter().map(String::as_str).collect();
+                fetch_into(&dir, url, &env).map_err(|e| scrub(&e, &secrets))
+            });
         self.fetched
             .insert(url.to_string(), (self.generation, r.clone()));
         r.map(|_| dir)
@@ -61,7 +81,17 @@ impl GitCache {
     /// Fetches (if needed), resolves `revision` to a commit SHA, and exports that commit.
     /// Returns the SHA and the export directory (shared, read-only by convention).
     pub fn checkout(&mut self, url: &str, revision: &str) -> Result<(String, PathBuf), String> {
-        let dir = self.fetch(url)?;
+        self.checkout_with(url, revision, &GitAuth::default())
+    }
+
+    /// [`GitCache::checkout`] with credentials for the fetch.
+    pub fn checkout_with(
+        &mut self,
+        url: &str,
+        revision: &str,
+        auth: &GitAuth,
+    ) -> Result<(String, PathBuf), String> {
+        let dir = self.fetch_with(url, auth)?;
         let sha = resolve(&dir, revision)?;
         let out = self.root.join("checkouts").join(&sha);
         if !out.join(".rudder-complete").exists() {
@@ -71,8 +101,26 @@ impl GitCache {
     }
 }
 
+/// Prints `message` to stderr the first time this process sees it (a warning about a
+/// repository would otherwise repeat every poll).
+fn warn_once(message: &str) {
+    static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    if let Ok(mut seen) = SEEN.lock() {
+        if seen.iter().any(|m| m == message) {
+            return;
+        }
+        seen.push(message.to_string());
+    }
+    eprintln!("warning: {message}");
+}
+
 /// Runs git with a timeout; returns stdout, or an error carrying stderr.
 fn git(dir: Option<&Path>, args: &[&str]) -> Result<Vec<u8>, String> {
+    git_env(dir, args, &AuthEnv::default())
+}
+
+/// [`git`] with the environment of `auth` (credentials) added.
+fn git_env(dir: Option<&Path>, args: &[&str], auth: &AuthEnv) -> Result<Vec<u8>, String> {
     let mut cmd = Command::new("git");
     if let Some(d) = dir {
         cmd.arg("--git-dir").arg(d);
@@ -80,6 +128,7 @@ fn git(dir: Option<&Path>, args: &[&str]) -> Result<Vec<u8>, String> {
     cmd.args(args)
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_ASKPASS", "true")
+        .envs(auth.env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -127,12 +176,12 @@ fn git(dir: Option<&Path>, args: &[&str]) -> Result<Vec<u8>, String> {
     }
 }
 
-fn fetch_into(dir: &Path, url: &str) -> Result<(), String> {
+fn fetch_into(dir: &Path, url: &str, auth: &AuthEnv) -> Result<(), String> {
     if !dir.join("HEAD").exists() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         git(None, &["init", "--bare", "--quiet", &dir.to_string_lossy()])?;
     }
-    git(
+    git_env(
         Some(dir),
         &[
             "fetch",
@@ -145,6 +194,7 @@ fn fetch_into(dir: &Path, url: &str) -> Result<(), String> {
             "+refs/heads/*:refs/remotes/origin/*",
             "+refs/tags/*:refs/tags/*",
         ],
+        auth,
     )
     .map(|_| ())
 }

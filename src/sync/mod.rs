@@ -13,6 +13,9 @@
 //! webhook ([`webhook`]) and health probes, [`service`] starts them together, [`logging`]
 //! writes text or JSON events, and [`render_cache`] skips re-rendering an app whose inputs
 //! (git object ids of its chart and value files, its spec) did not change.
+//! Private repositories: [`repocreds`] finds Argo CD's credential Secrets for a URL and
+//! [`gitauth`] hands them to git (askpass, SSH key file); [`settings`] reads them and the
+//! health opt-in from the cluster per reconcile. [`compare`] backs `rudder app diff|history`.
 //!
 //! ```ignore
 //! use rudder::sync::reconcile::Reconciler;
@@ -28,17 +31,21 @@
 
 pub mod application;
 pub mod appwatch;
+pub mod compare;
 pub mod controller;
 pub mod git;
+pub mod gitauth;
+pub use crate::apply::health;
 pub mod http;
 pub mod leader;
 pub mod logging;
 pub mod metrics;
-pub use crate::apply::health;
 pub mod reconcile;
 pub mod render_cache;
+pub mod repocreds;
 pub mod runtime;
 pub mod service;
+pub mod settings;
 pub mod source;
 pub mod watch;
 pub mod webhook;

@@ -7,7 +7,9 @@
 
 use super::application::{Application, GROUP, RESOURCES_FINALIZER, VERSION};
 use super::git::GitCache;
+use super::settings::{health_options, repo_auth};
 use super::source::{render_source, Capabilities};
+use crate::apply::health::HealthOptions;
 use crate::apply::{self, Action, ApplyOptions, ApplyReport, ClusterContext, ObjectRef};
 use crate::render::Rendered;
 use kube::api::{Api, ApiResource, DynamicObject, GroupVersionKind, Patch, PatchParams};
@@ -127,7 +129,7 @@ pub async fn get_app(
 impl Reconciler {
     /// Fetches and renders `app`'s source: the commit SHA and the rendered set, or the
     /// error outcome (nothing may be applied or pruned then).
-    async fn fetch_render(
+    pub(crate) async fn fetch_render(
         &self,
         app: &Application,
     ) -> Result<(String, Arc<Rendered>), SyncOutcome> {
@@ -140,11 +142,12 @@ impl Reconciler {
             kube_version: Some(self.ctx.kube_version()),
         };
         let app2 = app.clone();
+        let auth = repo_auth(self.ctx.client(), app.namespace(), &url).await;
         // git and the template engine block: both run on a blocking thread.
         let res = tokio::task::spawn_blocking(move || {
             let checkout = match git.lock() {
                 Ok(mut g) => g
-                    .checkout(&url, &rev)
+                    .checkout_with(&url, &rev, &auth)
                     .map(|(s, d)| (s, d, g.repo_dir(&url))),
                 Err(_) => Err("git cache lock poisoned".to_string()),
             };
@@ -173,7 +176,7 @@ impl Reconciler {
         }
     }
 
-    fn apply_options(app: &Application, prune: bool) -> ApplyOptions {
+    pub(crate) fn apply_options(app: &Application, prune: bool) -> ApplyOptions {
         let skip_crds = app.spec.source.helm.as_ref().is_some_and(|h| h.skip_crds);
         ApplyOptions {
             prune,
@@ -216,12 +219,17 @@ impl Reconciler {
                 return out;
             }
         };
+        let hopts = health_options(self.ctx.client(), app.namespace()).await;
         let mut resources = Vec::new();
         let mut worst = "Healthy".to_string();
         for o in &diff.objects {
             let health = match o.action {
                 Action::Created => "Missing".to_string(),
-                _ => super::health::object_health(&self.ctx, &o.object).await,
+                _ => {
+                    super::health::object_health_with(&self.ctx, &o.object, &hopts)
+                        .await
+                        .status
+                }
             };
             if !matches!(o.action, Action::Pruned)
                 && super::health::rank(&health) > super::health::rank(&worst)
@@ -274,7 +282,8 @@ impl Reconciler {
         match report {
             Ok(report) => {
                 super::logging::prunes(&app.metadata.name, &sha, &report);
-                self.outcome(sha, &report).await
+                let hopts = health_options(self.ctx.client(), app.namespace()).await;
+                self.outcome(sha, &report, &hopts).await
             }
             Err(e) => SyncOutcome {
                 revision: Some(sha),
@@ -287,14 +296,21 @@ impl Reconciler {
         }
     }
 
-    async fn outcome(&self, sha: String, report: &ApplyReport) -> SyncOutcome {
+    async fn outcome(
+        &self,
+        sha: String,
+        report: &ApplyReport,
+        hopts: &HealthOptions,
+    ) -> SyncOutcome {
         let mut resources = Vec::new();
         let mut worst = "Healthy".to_string();
         for r in &report.results {
             if matches!(r.action, Action::Pruned | Action::HookRan) {
                 continue;
             }
-            let h = super::health::object_health(&self.ctx, &r.object).await;
+            let h = super::health::object_health_with(&self.ctx, &r.object, hopts)
+                .await
+                .status;
             if super::health::rank(&h) > super::health::rank(&worst) {
                 worst = h.clone();
             }

@@ -245,8 +245,8 @@ pub enum Arg {
         pos: Pos,
         /// Original quoted text (`"a\n"` or `` `a` ``).
         quoted: String,
-        /// Unquoted value.
-        text: String,
+        /// Unquoted value, shared with every evaluation (a literal never allocates).
+        text: Arc<str>,
     },
     /// A parenthesised pipeline.
     Pipe(Box<Pipe>),

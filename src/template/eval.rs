@@ -16,7 +16,7 @@ impl<'a> State<'a, '_> {
         self.at = At::Pipe(pipe);
         let mut value: Option<Rv> = None;
         for cmd in &pipe.cmds {
-            let v = grow(|| self.eval_command(dot, cmd, value.take()))?;
+            let v = self.eval_command(dot, cmd, value.take())?;
             value = Some(v.unwrap());
         }
         let value = value.unwrap_or_else(Rv::invalid);
@@ -43,7 +43,8 @@ impl<'a> State<'a, '_> {
             Arg::Identifier { name, .. } => self.eval_function(dot, first, name, cmd, fin),
             Arg::Pipe(p) => {
                 self.not_a_function(cmd, &fin)?;
-                self.eval_pipeline(dot, p)
+                // Parenthesised pipelines are the executor's only unbounded recursion here.
+                grow(|| self.eval_pipeline(dot, p))
             }
             Arg::Variable(v) => self.eval_variable(dot, v, Some(cmd), fin),
             _ => {
@@ -54,7 +55,7 @@ impl<'a> State<'a, '_> {
                     Arg::Dot(_) => Ok(dot.clone()),
                     Arg::Nil(_) => Err(self.error("nil is not a command")),
                     Arg::Number(n) => self.ideal_constant(n),
-                    Arg::String { text, .. } => Ok(Rv::concrete(Value::str(text))),
+                    Arg::String { text, .. } => Ok(Rv::concrete(Value::String(text.clone()))),
                     _ => Err(self.error(format_args!("can't evaluate command {}", quoted(first)))),
                 }
             }
@@ -102,6 +103,20 @@ impl<'a> State<'a, '_> {
         fin: Option<Rv>,
     ) -> Result<Rv, Error> {
         self.at = At::Var(var);
+        // `$x.a.b` through plain maps: walk from the variable's slot without copying it.
+        let has_args = cmd.is_some_and(|c| c.args.len() > 1) || fin.is_some();
+        if var.ident.len() > 1 && !has_args {
+            let zero = self.env.options.missing_key == MissingKey::Zero;
+            let fields = &var.ident[1..];
+            let name = var.ident[0].as_str();
+            if let Some((_, slot)) = self.vars.iter().rev().find(|(n, _)| *n == name) {
+                if let Some((k, v)) = walk_maps(&slot.v, fields, zero) {
+                    if k == fields.len() {
+                        return Ok(Rv::iface(v));
+                    }
+                }
+            }
+        }
         let value = self.var_value(&var.ident[0])?;
         if var.ident.len() == 1 {
             if let Some(cmd) = cmd {
@@ -135,7 +150,23 @@ impl<'a> State<'a, '_> {
         fin: Option<Rv>,
     ) -> Result<Rv, Error> {
         let n = ident.len();
-        for name in &ident[..n.saturating_sub(1)] {
+        // Plain map keys (nearly every `.Values.a.b`) are walked by reference first; the
+        // general path below takes over where a method, object, nil or error is involved.
+        let has_args = cmd.is_some_and(|c| c.args.len() > 1) || fin.is_some();
+        let fast = if has_args { n.saturating_sub(1) } else { n };
+        let zero = self.env.options.missing_key == MissingKey::Zero;
+        let mut done = 0;
+        if let Some((k, v)) = ident
+            .get(..fast)
+            .and_then(|p| walk_maps(&receiver.v, p, zero))
+        {
+            receiver = Rv::iface(v);
+            done = k;
+        }
+        if done == n {
+            return Ok(receiver);
+        }
+        for name in &ident[done..n - 1] {
             receiver = self.eval_field(dot, name, node, None, None, receiver)?;
         }
         match ident.last() {
@@ -371,7 +402,7 @@ impl<'a> State<'a, '_> {
                 return self.validate(v, param);
             }
             Arg::Pipe(p) => {
-                let v = self.eval_pipeline(dot, p)?;
+                let v = grow(|| self.eval_pipeline(dot, p))?;
                 return self.validate(v, param);
             }
             Arg::Identifier { name, .. } => {
@@ -416,7 +447,7 @@ impl<'a> State<'a, '_> {
                 _ => Err(self.error(format_args!("expected float; found {arg}"))),
             },
             Param::String => match arg {
-                Arg::String { text, .. } => Ok(Rv::concrete(Value::str(text))),
+                Arg::String { text, .. } => Ok(Rv::concrete(Value::String(text.clone()))),
                 _ => Err(self.error(format_args!("expected string; found {arg}"))),
             },
             Param::List | Param::Map | Param::Object(_) => Err(self.error(format_args!(
@@ -456,7 +487,7 @@ impl<'a> State<'a, '_> {
         match arg {
             Arg::Bool(_, b) => Ok(Rv::concrete(Value::Bool(*b))),
             Arg::Number(n) => self.ideal_constant(n),
-            Arg::String { text, .. } => Ok(Rv::concrete(Value::str(text))),
+            Arg::String { text, .. } => Ok(Rv::concrete(Value::String(text.clone()))),
             _ => Err(self.error(format_args!(
                 "can't handle {arg} for arg of type interface {{}}"
             ))),
@@ -553,5 +584,28 @@ impl Callee<'_> {
                 params, variadic, ..
             } => (params, *variadic),
         }
+    }
+}
+
+/// Follows `names` through nested maps without cloning the levels in between: returns how
+/// many names were consumed and the (cloned) value reached, or `None` when the first name is
+/// not a plain map lookup. A missing key ends the walk with nil under `missingkey=zero`
+/// (what Go's map index yields); other modes leave the missing key to the general path.
+fn walk_maps(v: &Value, names: &[String], zero_missing: bool) -> Option<(usize, Value)> {
+    let (Value::Map(m), Some(name)) = (v, names.first()) else {
+        return None;
+    };
+    if m.kind() == MapKind::Values && values_method(name).is_some() {
+        return None;
+    }
+    // A map may contain itself (sprig's `set`): recursive read locks must not wait on a writer.
+    let map = m.read_recursive();
+    match map.get(name.as_str()) {
+        Some(next) => Some(match walk_maps(next, &names[1..], zero_missing) {
+            Some((k, reached)) => (k + 1, reached),
+            None => (1, next.clone()),
+        }),
+        None if zero_missing => Some((1, Value::Nil)),
+        None => None,
     }
 }

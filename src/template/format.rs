@@ -94,7 +94,12 @@ pub fn fmt_v(v: &Value) -> String {
 /// Appends the `%v` form of `v` to `out` (`depth` is unused; nesting is bounded inside).
 pub fn write_v(out: &mut String, v: &Value, depth: usize) {
     let _ = depth;
-    out.push_str(&fmt_v(v));
+    // An action prints the value itself, addressable when it is a struct field, so
+    // pointer-receiver Stringers apply (unlike for a copy passed to a function).
+    let mut p = Printer::default();
+    p.addressable = true;
+    p.print_arg(v, 'v');
+    out.push_str(&p.finish());
 }
 
 /// Go's `strconv.FormatFloat(x, 'g', -1, 64)`, which is also what `%v` prints for a float64:

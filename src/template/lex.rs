@@ -5,6 +5,7 @@
 //! and trimmed space included), because parse errors print `NAME:LINE` from them.
 
 use super::unquote::{format_unicode, is_print, quote};
+use std::borrow::Cow;
 
 pub use super::lex_item::{Item, ItemType};
 
@@ -34,8 +35,8 @@ enum State {
 }
 
 /// What a state produced: an item for the parser, or the next state to run.
-enum Step {
-    Emit(Item),
+enum Step<'a> {
+    Emit(Item<'a>),
     Go(State),
 }
 
@@ -142,11 +143,11 @@ impl<'a> Lexer<'a> {
         self.input.get(from..to).unwrap_or("")
     }
 
-    fn this_item(&mut self, typ: ItemType) -> Item {
+    fn this_item(&mut self, typ: ItemType) -> Item<'a> {
         let item = Item {
             typ,
             pos: self.start,
-            val: self.slice(self.start, self.pos).to_string(),
+            val: Cow::Borrowed(self.slice(self.start, self.pos)),
             line: self.start_line,
         };
         self.start = self.pos;
@@ -154,7 +155,7 @@ impl<'a> Lexer<'a> {
         item
     }
 
-    fn emit(&mut self, typ: ItemType) -> Step {
+    fn emit(&mut self, typ: ItemType) -> Step<'a> {
         Step::Emit(self.this_item(typ))
     }
 
@@ -186,11 +187,11 @@ impl<'a> Lexer<'a> {
     }
 
     /// Reports an error and stops lexing: later calls only see an empty input.
-    fn errorf(&mut self, msg: String) -> Step {
+    fn errorf(&mut self, msg: String) -> Step<'a> {
         let item = Item {
             typ: ItemType::Error,
             pos: self.start,
-            val: msg,
+            val: Cow::Owned(msg),
             line: self.start_line,
         };
         self.start = 0;
@@ -200,7 +201,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next token.
-    pub fn next_item(&mut self) -> Item {
+    pub fn next_item(&mut self) -> Item<'a> {
         let mut state = if self.inside_action {
             State::InsideAction
         } else {
@@ -235,7 +236,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_text(&mut self) -> Step {
+    fn lex_text(&mut self) -> Step<'a> {
         let found = self.rest(self.pos).windows(2).position(|w| w == LEFT_DELIM);
         if let Some(x) = found {
             if x > 0 {
@@ -280,7 +281,7 @@ impl<'a> Lexer<'a> {
             .count()
     }
 
-    fn lex_left_delim(&mut self) -> Step {
+    fn lex_left_delim(&mut self) -> Step<'a> {
         self.pos += LEFT_DELIM.len();
         let trim_space = has_left_trim_marker(self.rest(self.pos));
         let after_marker = if trim_space { TRIM_MARKER_LEN } else { 0 };
@@ -297,7 +298,7 @@ impl<'a> Lexer<'a> {
         Step::Emit(item)
     }
 
-    fn lex_comment(&mut self) -> Step {
+    fn lex_comment(&mut self) -> Step<'a> {
         self.pos += LEFT_COMMENT.len();
         let Some(x) = self
             .rest(self.pos)
@@ -326,7 +327,7 @@ impl<'a> Lexer<'a> {
         Step::Go(State::Text)
     }
 
-    fn lex_right_delim(&mut self) -> Step {
+    fn lex_right_delim(&mut self) -> Step<'a> {
         let (_, trim_space) = self.at_right_delim();
         if trim_space {
             self.pos += TRIM_MARKER_LEN;
@@ -342,7 +343,7 @@ impl<'a> Lexer<'a> {
         Step::Emit(item)
     }
 
-    fn lex_inside_action(&mut self) -> Step {
+    fn lex_inside_action(&mut self) -> Step<'a> {
         let (delim, _) = self.at_right_delim();
         if delim {
             if self.paren_depth == 0 {
@@ -407,7 +408,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn lex_space(&mut self) -> Step {
+    fn lex_space(&mut self) -> Step<'a> {
         let mut num_spaces = 0;
         while let Some(r) = self.peek() {
             if !is_space(r) {
@@ -429,7 +430,7 @@ impl<'a> Lexer<'a> {
         self.emit(ItemType::Space)
     }
 
-    fn lex_identifier(&mut self) -> Step {
+    fn lex_identifier(&mut self) -> Step<'a> {
         loop {
             match self.next() {
                 Some(r) if is_alphanumeric(r) => {}
@@ -460,20 +461,20 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn bad_character(&mut self, r: Option<char>) -> Step {
+    fn bad_character(&mut self, r: Option<char>) -> Step<'a> {
         // `r` is never the end of input here: that is a terminator.
         let shown = r.map(format_unicode).unwrap_or_default();
         self.errorf(format!("bad character {shown}"))
     }
 
-    fn lex_variable(&mut self) -> Step {
+    fn lex_variable(&mut self) -> Step<'a> {
         if self.at_terminator() {
             return self.emit(ItemType::Variable);
         }
         self.lex_field_or_variable(ItemType::Variable)
     }
 
-    fn lex_field_or_variable(&mut self, typ: ItemType) -> Step {
+    fn lex_field_or_variable(&mut self, typ: ItemType) -> Step<'a> {
         if self.at_terminator() {
             return self.emit(if typ == ItemType::Variable {
                 ItemType::Variable
@@ -506,7 +507,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Character constants and interpreted strings; the parser checks the escapes.
-    fn lex_quoted(&mut self, close: char, unterminated: &str, typ: ItemType) -> Step {
+    fn lex_quoted(&mut self, close: char, unterminated: &str, typ: ItemType) -> Step<'a> {
         loop {
             match self.next() {
                 Some('\\') => {
@@ -523,7 +524,7 @@ impl<'a> Lexer<'a> {
         self.emit(typ)
     }
 
-    fn lex_raw_quote(&mut self) -> Step {
+    fn lex_raw_quote(&mut self) -> Step<'a> {
         loop {
             match self.next() {
                 None => return self.errorf("unterminated raw quoted string".into()),
@@ -534,7 +535,7 @@ impl<'a> Lexer<'a> {
         self.emit(ItemType::RawString)
     }
 
-    fn lex_number(&mut self) -> Step {
+    fn lex_number(&mut self) -> Step<'a> {
         if !self.scan_number() {
             let text = self.slice(self.start, self.pos);
             return self.errorf(format!("bad number syntax: {}", quote(text)));

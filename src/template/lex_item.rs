@@ -1,5 +1,6 @@
 //! Lexer tokens: Go's `item` and `itemType`, and `item.String()` as error messages show it.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::unquote::{quote, quote_truncated};
@@ -98,20 +99,21 @@ impl ItemType {
     }
 }
 
-/// A token: its type, byte position, text and the line it starts on.
+/// A token: its type, byte position, text and the line it starts on. The text borrows the
+/// lexer's input (only error messages are owned), so the parser's lookahead copies are free.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Item {
+pub struct Item<'a> {
     /// Type.
     pub typ: ItemType,
     /// Byte offset of the token's start.
     pub pos: usize,
     /// The token's text (or the message of an error).
-    pub val: String,
+    pub val: Cow<'a, str>,
     /// 1-based line of the token's start.
     pub line: usize,
 }
 
-impl fmt::Display for Item {
+impl fmt::Display for Item<'_> {
     /// Go's `item.String()`, which error messages embed (`unexpected "}" in operand`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.typ {

@@ -2,7 +2,7 @@ use super::*;
 use ItemType as T;
 
 /// All items up to and including EOF or the first error.
-fn lex_all(input: &str) -> Vec<Item> {
+fn lex_all(input: &str) -> Vec<Item<'_>> {
     let mut lexer = Lexer::new(input, true, true);
     let mut items = Vec::new();
     loop {
@@ -16,7 +16,10 @@ fn lex_all(input: &str) -> Vec<Item> {
 }
 
 fn kinds(input: &str) -> Vec<(ItemType, String)> {
-    lex_all(input).into_iter().map(|i| (i.typ, i.val)).collect()
+    lex_all(input)
+        .into_iter()
+        .map(|i| (i.typ, i.val.into_owned()))
+        .collect()
 }
 
 fn k(typ: ItemType, val: &str) -> (ItemType, String) {
@@ -193,7 +196,7 @@ fn errors() {
     let last = |s: &str| {
         lex_all(s)
             .pop()
-            .map(|i| (i.typ, i.val))
+            .map(|i| (i.typ, i.val.into_owned()))
             .unwrap_or((T::Eof, String::new()))
     };
     assert_eq!(last("{{"), k(T::Error, "unclosed action"));
@@ -222,7 +225,7 @@ fn item_display() {
     let item = |typ, val: &str| Item {
         typ,
         pos: 0,
-        val: val.to_string(),
+        val: val.to_string().into(),
         line: 1,
     };
     assert_eq!(item(T::Eof, "").to_string(), "EOF");

@@ -69,9 +69,9 @@ pub fn parse(name: &str, text: &str, is_func: &dyn Fn(&str) -> bool) -> Result<V
 }
 
 /// The per-tree parsing state (Go keeps it in each `Tree`).
-pub(super) struct TreeState {
+pub(super) struct TreeState<'a> {
     /// Three-token lookahead buffer.
-    token: [Item; 3],
+    token: [Item<'a>; 3],
     peek_count: usize,
     /// Variables in scope.
     pub(super) vars: Vec<String>,
@@ -81,12 +81,12 @@ pub(super) struct TreeState {
     pub(super) paren_depth: usize,
 }
 
-impl TreeState {
+impl TreeState<'_> {
     fn new() -> Self {
         let zero = || Item {
             typ: ItemType::Error,
             pos: 0,
-            val: String::new(),
+            val: std::borrow::Cow::Borrowed(""),
             line: 0,
         };
         TreeState {
@@ -106,7 +106,7 @@ pub(super) struct Parser<'a> {
     parse_name: String,
     text: Arc<str>,
     pub(super) is_func: &'a dyn Fn(&str) -> bool,
-    pub(super) st: TreeState,
+    pub(super) st: TreeState<'a>,
     trees: Vec<Tree>,
     index: HashMap<String, usize>,
     /// Current nesting of control bodies, across trees.
@@ -133,7 +133,7 @@ impl fmt::Display for Parsed {
 impl<'a> Parser<'a> {
     // ---- Token stream (Go's next/backup/peek). ----
 
-    pub(super) fn next(&mut self) -> Item {
+    pub(super) fn next(&mut self) -> Item<'a> {
         if self.st.peek_count > 0 {
             self.st.peek_count -= 1;
         } else {
@@ -146,18 +146,18 @@ impl<'a> Parser<'a> {
         self.st.peek_count += 1;
     }
 
-    pub(super) fn backup2(&mut self, t1: Item) {
+    pub(super) fn backup2(&mut self, t1: Item<'a>) {
         self.st.token[1] = t1;
         self.st.peek_count = 2;
     }
 
-    pub(super) fn backup3(&mut self, t2: Item, t1: Item) {
+    pub(super) fn backup3(&mut self, t2: Item<'a>, t1: Item<'a>) {
         self.st.token[1] = t1;
         self.st.token[2] = t2;
         self.st.peek_count = 3;
     }
 
-    pub(super) fn peek(&mut self) -> Item {
+    pub(super) fn peek(&mut self) -> Item<'a> {
         if self.st.peek_count > 0 {
             return self.st.token[self.st.peek_count - 1].clone();
         }
@@ -166,7 +166,7 @@ impl<'a> Parser<'a> {
         self.st.token[0].clone()
     }
 
-    pub(super) fn next_non_space(&mut self) -> Item {
+    pub(super) fn next_non_space(&mut self) -> Item<'a> {
         loop {
             let token = self.next();
             if token.typ != ItemType::Space {
@@ -175,7 +175,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    pub(super) fn peek_non_space(&mut self) -> Item {
+    pub(super) fn peek_non_space(&mut self) -> Item<'a> {
         let token = self.next_non_space();
         self.backup();
         token
@@ -209,7 +209,7 @@ impl<'a> Parser<'a> {
         self.errorf(format_args!("unexpected {token} in {context}"))
     }
 
-    fn expect(&mut self, expected: ItemType, context: &str) -> PResult<Item> {
+    fn expect(&mut self, expected: ItemType, context: &str) -> PResult<Item<'a>> {
         let token = self.next_non_space();
         if token.typ != expected {
             return Err(self.unexpected(&token, context));
@@ -345,7 +345,7 @@ impl<'a> Parser<'a> {
         match token.typ {
             ItemType::Text => Ok(Parsed::Node(Node::Text(TextNode {
                 pos: token.pos,
-                text: Arc::from(token.val),
+                text: Arc::from(&*token.val),
             }))),
             ItemType::LeftDelim => {
                 self.st.action_line = token.line;

@@ -44,12 +44,12 @@ impl Parser<'_> {
                     pipe.is_assign = next.typ == ItemType::Assign;
                     self.next_non_space();
                     pipe.decl.push(new_variable(v.pos, &v.val));
-                    self.st.vars.push(v.val);
+                    self.st.vars.push(v.val.into_owned());
                 }
                 ItemType::Char if next.val == "," => {
                     self.next_non_space();
                     pipe.decl.push(new_variable(v.pos, &v.val));
-                    self.st.vars.push(v.val);
+                    self.st.vars.push(v.val.into_owned());
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().typ {
                             ItemType::Variable | ItemType::RightDelim | ItemType::RightParen => {
@@ -197,7 +197,7 @@ impl Parser<'_> {
                 }
                 Arg::Identifier {
                     pos,
-                    name: token.val,
+                    name: token.val.into_owned(),
                 }
             }
             ItemType::Dot => Arg::Dot(pos),
@@ -226,8 +226,8 @@ impl Parser<'_> {
                 let text = self.unquote(&token.val)?;
                 Arg::String {
                     pos,
-                    quoted: token.val,
-                    text,
+                    quoted: token.val.into_owned(),
+                    text: text.into(),
                 }
             }
             _ => {
@@ -248,7 +248,7 @@ impl Parser<'_> {
 
     /// Go's `newNumber`: every interpretation of the literal that is exact.
     fn new_number(&self, token: &Item) -> PResult<NumberNode> {
-        let text = token.val.as_str();
+        let text = &*token.val;
         let mut n = NumberNode {
             pos: token.pos,
             text: text.to_string(),

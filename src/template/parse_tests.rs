@@ -278,7 +278,7 @@ fn strings_and_variables() {
     match &a.pipe.cmds[0].args[0] {
         Arg::String { quoted, text, .. } => {
             assert_eq!(quoted, "`r\\n`");
-            assert_eq!(text, "r\\n");
+            assert_eq!(&**text, "r\\n");
         }
         other => panic!("{other:?}"),
     }

@@ -53,6 +53,9 @@ pub(crate) struct Printer {
     /// The maps being printed, outermost first: sprig's `set` can make a map contain itself,
     /// which Go prints until it crashes; we print `...` for the inner occurrence instead.
     open_maps: Vec<MapRef>,
+    /// The operand is an addressable value (a template action printing a struct field), so
+    /// pointer-receiver `String` methods apply to it; function arguments are copies.
+    pub addressable: bool,
 }
 
 impl Printer {
@@ -169,25 +172,29 @@ impl Printer {
         }
         match arg {
             Value::Bytes(b) => self.fmt_bytes(b, verb, "[]byte"),
-            Value::Object(_) if self.handle_methods(arg, verb) => {}
+            Value::Object(_) if self.handle_methods(arg, verb, self.addressable) => {}
             _ => self.print_value(arg, verb, 0),
         }
     }
 
     /// Objects are Stringers: the string-accepting verbs print `Object::format()`.
-    fn handle_methods(&mut self, arg: &Value, verb: char) -> bool {
+    fn handle_methods(&mut self, arg: &Value, verb: char, addressable: bool) -> bool {
         let Value::Object(o) = arg else { return false };
         if self.erroring || self.f.sharp_v || !matches!(verb, 'v' | 's' | 'x' | 'X' | 'q') {
             return false;
         }
-        let s = o.format();
+        let s = if addressable {
+            o.format()
+        } else {
+            o.format_value()
+        };
         self.fmt_string(s.as_bytes(), verb, arg);
         true
     }
 
     /// Go's `printValue`: a value at any depth; elements of containers are at depth > 0.
     fn print_value(&mut self, v: &Value, verb: char, depth: usize) {
-        if depth > 0 && self.handle_methods(v, verb) {
+        if depth > 0 && self.handle_methods(v, verb, false) {
             return;
         }
         match v {

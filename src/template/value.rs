@@ -49,6 +49,11 @@ impl MapRef {
     pub fn read(&self) -> parking_lot::RwLockReadGuard<'_, Map> {
         self.0.read()
     }
+    /// Read access that never waits behind a queued writer, for nested reads of maps that may
+    /// contain themselves.
+    pub fn read_recursive(&self) -> parking_lot::RwLockReadGuard<'_, Map> {
+        self.0.read_recursive()
+    }
     /// Write access (sprig's `set`, `unset`, `merge`).
     pub fn write(&self) -> parking_lot::RwLockWriteGuard<'_, Map> {
         self.0.write()
@@ -163,6 +168,16 @@ pub trait Object: Send + Sync + fmt::Debug {
     }
     /// How `fmt`'s `%v` prints the object (Stringer or struct layout).
     fn format(&self) -> String;
+    /// How `fmt` prints a copy of the object, as a function argument receives it: a Stringer
+    /// whose `String` has a pointer receiver is then printed as its fields.
+    fn format_value(&self) -> String {
+        self.format()
+    }
+    /// For Go structs, `encoding/json`'s view in field order (json names, omitempty applied);
+    /// `None` when [`Object::to_data`] is the whole story.
+    fn json_fields(&self) -> Option<Vec<(String, Value)>> {
+        None
+    }
     /// The value `encoding/json` would see (structs through their JSON tags), used by
     /// `toYaml`, `toJson` and friends.
     fn to_data(&self) -> Value;

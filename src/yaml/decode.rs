@@ -301,22 +301,46 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
 fn go_sharp_v(v: &GoVal) -> String {
     match v {
         GoVal::Nil => "<nil>".into(),
+        other => go_sharp_v_nested(other),
+    }
+}
+
+/// `%#v` of a value inside a collection: nil shows its interface type, map keys are sorted
+/// the way Go's fmt sorts them (nil first, then by type, then by value).
+fn go_sharp_v_nested(v: &GoVal) -> String {
+    match v {
+        GoVal::Nil => "interface {}(nil)".into(),
         GoVal::Bool(b) => b.to_string(),
         GoVal::Int(i) => i.to_string(),
         GoVal::Uint(u) => format!("0x{u:x}"),
         GoVal::Float(f) => crate::template::format::format_float_g(*f),
         GoVal::Str(s) => format!("{s:?}"),
         GoVal::Seq(items) => {
-            let parts: Vec<String> = items.iter().map(go_sharp_v).collect();
+            let parts: Vec<String> = items.iter().map(go_sharp_v_nested).collect();
             format!("[]interface {{}}{{{}}}", parts.join(", "))
         }
         GoVal::Map(items) => {
-            let parts: Vec<String> = items
+            let mut sorted: Vec<&(GoVal, GoVal)> = items.iter().collect();
+            sorted.sort_by_key(|(k, _)| fmt_key_rank(k));
+            let parts: Vec<String> = sorted
                 .iter()
-                .map(|(k, v)| format!("{}:{}", go_sharp_v(k), go_sharp_v(v)))
+                .map(|(k, v)| format!("{}:{}", go_sharp_v_nested(k), go_sharp_v_nested(v)))
                 .collect();
             format!("map[interface {{}}]interface {{}}{{{}}}", parts.join(", "))
         }
+    }
+}
+
+/// Sort rank for fmt's map-key order: nil, then a per-type rank, then the value.
+fn fmt_key_rank(k: &GoVal) -> (u8, i128, String) {
+    match k {
+        GoVal::Nil => (0, 0, String::new()),
+        GoVal::Int(i) => (1, i128::from(*i), String::new()),
+        GoVal::Uint(u) => (2, i128::from(*u), String::new()),
+        GoVal::Float(f) => (3, 0, format!("{:020.6}", f)),
+        GoVal::Str(s) => (4, 0, s.clone()),
+        GoVal::Bool(b) => (5, i128::from(*b), String::new()),
+        GoVal::Seq(_) | GoVal::Map(_) => (6, 0, String::new()),
     }
 }
 
@@ -425,29 +449,74 @@ fn check_finite(v: &Value) -> Result<(), String> {
     }
 }
 
-/// Decodes a parsed document into a template value (`None` = empty document = nil).
+/// Decodes a parsed document into go-yaml v2's Go values (before the JSON detour), for
+/// callers that decode into typed targets (Chart.yaml fields). `None` = empty document.
 /// Errors carry sigs.k8s.io/yaml's `error converting YAML to JSON: ` prefix.
-pub fn decode_document(root: Option<Rc<Node>>) -> Result<Value, String> {
-    let Some(root) = root else {
-        return Ok(Value::Nil);
-    };
+pub fn decode_go(root: Option<Rc<Node>>) -> Result<Option<GoVal>, String> {
+    let Some(root) = root else { return Ok(None) };
     // The document node itself counts as one decode operation.
     let mut d = Decoder {
         decode_count: 1,
         alias_count: 0,
         alias_depth: 0,
     };
-    let go = d
-        .node(&root)
-        .map_err(|e| format!("error converting YAML to JSON: {e}"))?;
+    d.node(&root)
+        .map(Some)
+        .map_err(|e| format!("error converting YAML to JSON: {e}"))
+}
+
+/// The JSON detour of sigs.k8s.io/yaml for an `interface{}` target: keys to strings, every
+/// number a float64, NaN/Inf rejected. Errors carry the `error converting YAML to JSON: `
+/// prefix.
+pub fn go_to_value(go: GoVal) -> Result<Value, String> {
     let v = to_value(go).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     check_finite(&v).map_err(|e| format!("error converting YAML to JSON: {e}"))?;
     Ok(v)
 }
 
+/// What sigs.k8s.io/yaml stores for a scalar decoded into a Go `string` field: numbers and
+/// bools become text (floats via float32 `%g`, so `1.10` → `1.1`), strings stay, anything
+/// else (`None`) is left for encoding/json to reject.
+pub fn go_scalar_as_string(v: &GoVal) -> Option<String> {
+    match v {
+        GoVal::Str(s) => Some(s.clone()),
+        GoVal::Int(i) => Some(i.to_string()),
+        GoVal::Uint(u) => Some(u.to_string()),
+        GoVal::Float(f) => Some(format_float32_g(*f)),
+        GoVal::Bool(b) => Some(b.to_string()),
+        GoVal::Nil | GoVal::Seq(_) | GoVal::Map(_) => None,
+    }
+}
+
+/// Decodes a parsed document into a template value (`Value::Nil` for an empty document).
+/// Errors carry sigs.k8s.io/yaml's `error converting YAML to JSON: ` prefix.
+pub fn decode_document(root: Option<Rc<Node>>) -> Result<Value, String> {
+    match decode_go(root)? {
+        None => Ok(Value::Nil),
+        Some(go) => go_to_value(go),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_targets() {
+        assert_eq!(
+            go_scalar_as_string(&GoVal::Float(1.10)).as_deref(),
+            Some("1.1")
+        );
+        assert_eq!(
+            go_scalar_as_string(&GoVal::Int(12345678901)).as_deref(),
+            Some("12345678901")
+        );
+        assert_eq!(
+            go_scalar_as_string(&GoVal::Bool(false)).as_deref(),
+            Some("false")
+        );
+        assert_eq!(go_scalar_as_string(&GoVal::Nil), None);
+    }
 
     #[test]
     fn float32_keys() {
@@ -496,5 +565,33 @@ mod tests {
             lossy_per_byte(&[0x61, 0xe2, 0x82, 0x62]),
             "a\u{fffd}\u{fffd}b"
         );
+    }
+}
+
+#[cfg(test)]
+mod deep_tests {
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        for n in [5_000usize, 20_000] {
+            let flow = format!("a: {}{}\n", "[".repeat(n), "]".repeat(n));
+            let _ = crate::yaml::load_values(&flow);
+            let mut block = String::new();
+            for i in 0..n.min(3000) {
+                block.push_str(&" ".repeat(i));
+                block.push_str("k:\n");
+            }
+            let _ = crate::yaml::load_values(&block);
+        }
+        // Just inside the limit: load, emit and drop without overflowing. (yaml-rust2 caps
+        // flow nesting at 255 levels itself, so go deep with block mappings.)
+        let mut text = String::new();
+        for i in 0..900 {
+            text.push_str(&" ".repeat(i));
+            text.push_str("k:\n");
+        }
+        let v = crate::yaml::load_values(&text).unwrap();
+        assert!(crate::yaml::to_yaml(&v).is_ok());
+        assert!(crate::yaml::to_yaml_pretty(&v).is_ok());
+        assert!(crate::yaml::to_json(&v, true, Some("  ")).is_ok());
     }
 }

@@ -11,7 +11,7 @@ use super::sort::sort_keys;
 use crate::template::value::Value;
 
 /// Deepest value nesting we serialise (encoding/json itself stops at 1000 cycles' depth).
-const MAX_DEPTH: usize = 10_000;
+const MAX_DEPTH: usize = 1_000;
 
 /// A node ready for emitting.
 pub enum YNode {
@@ -83,6 +83,23 @@ fn json_detour_string(s: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// go-yaml re-reads a map key of the JSON text as an implicit (simple) key of a flow
+/// mapping, which libyaml's scanner only allows on one line and with its `:` at most 1024
+/// characters after the key's start. A key whose JSON text holds a raw line break (NEL) or
+/// is longer than that makes the re-parse fail, and so the whole `Marshal`.
+fn json_detour_key_check(k: &str) -> Result<(), String> {
+    const MAX_SIMPLE_KEY: usize = 1024;
+    if k.contains('\u{85}') {
+        return Err("yaml: did not find expected ',' or '}' (line break in a key)".into());
+    }
+    let mut quoted = String::with_capacity(k.len() + 2);
+    super::json::write_json_string(&mut quoted, k, true);
+    if quoted.chars().count() > MAX_SIMPLE_KEY {
+        return Err("yaml: did not find expected ',' or '}' (key over 1024 characters)".into());
+    }
+    Ok(())
+}
+
 /// The YAML text of a float after the JSON detour: integers (no `.`/`e` in the JSON text)
 /// that fit int64/uint64 stay integers, everything else is a float printed with `%g`.
 pub fn detour_float(f: f64) -> Result<String, String> {
@@ -139,6 +156,7 @@ pub fn detour_node(v: &Value, depth: usize) -> Result<YNode, String> {
                 .collect();
             let mut out = Vec::with_capacity(entries.len());
             for (k, v) in entries {
+                json_detour_key_check(&k)?;
                 out.push((json_detour_string(&k)?, detour_node(&v, depth + 1)?));
             }
             sort_keys(&mut out, |(k, _)| k.as_str());
@@ -249,6 +267,38 @@ mod tests {
         assert_eq!(detour_float(1234567.5).unwrap(), "1.2345675e+06");
         assert_eq!(detour_float(-0.0).unwrap(), "0");
         assert!(detour_float(f64::NAN).is_err());
+    }
+
+    #[test]
+    fn json_detour_key_rules() {
+        let one = |k: &str| {
+            let mut m = Map::new();
+            m.insert(k.to_string(), Value::Float(1.0));
+            to_yaml(&Value::map(m))
+        };
+        // NEL is a raw line break in the JSON text: the key no longer fits on one line.
+        assert!(one("a\u{85}b").is_err());
+        // As a value it only folds.
+        let mut m = Map::new();
+        m.insert("v".into(), Value::str("a\u{85}b"));
+        assert_eq!(to_yaml(&Value::map(m)).unwrap(), "v: a b\n");
+        // The `:` may follow the key's opening quote by at most 1024 characters of JSON text.
+        assert!(one(&"a".repeat(1022)).is_ok());
+        assert!(one(&"a".repeat(1023)).is_err());
+        assert!(one(&"<".repeat(170)).is_ok()); // `\u003c` each: 1022 with the quotes
+        assert!(one(&"<".repeat(171)).is_err());
+        assert!(one(&"é".repeat(1022)).is_ok()); // characters, not bytes
+    }
+
+    #[test]
+    fn leading_bom_escapes_every_character() {
+        let mut m = Map::new();
+        m.insert("k".into(), Value::str("\u{feff}[a] é"));
+        m.insert("m".into(), Value::str("a\u{feff}b"));
+        assert_eq!(
+            to_yaml(&Value::map(m)).unwrap(),
+            "k: \"\\uFEFF\\x5B\\x61\\x5D\\x20\\xE9\"\nm: \"a\\uFEFFb\"\n"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::fmt::Write;
 pub use jsonparse::{from_json, JsonError};
 
 /// Deepest nesting we encode (protects the stack; Go would recurse until it overflowed).
-const MAX_DEPTH: usize = 10_000;
+const MAX_DEPTH: usize = 1_000;
 
 /// Go's encoding of a float64: `strconv` 'f' format with shortest digits, or 'e' format
 /// (`1e+21`, `1e-7`) when |x| < 1e-6 or ≥ 1e21. The caller rejects NaN/Inf.
@@ -147,34 +147,44 @@ impl Enc<'_> {
                 self.out.push(']');
             }
             Value::Map(m) => {
+                // BTreeMap order is byte order, which is what encoding/json sorts by.
                 let entries: Vec<(String, Value)> = m
                     .read()
                     .iter()
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
-                if entries.is_empty() {
-                    self.out.push_str("{}");
-                    return Ok(());
-                }
-                self.out.push('{');
-                // BTreeMap order is byte order, which is what encoding/json sorts by.
-                for (i, (k, item)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(',');
-                    }
-                    self.newline(level + 1);
-                    write_json_string(&mut self.out, k, self.escape_html);
-                    self.out.push(':');
-                    if self.indent.is_some() {
-                        self.out.push(' ');
-                    }
-                    self.value(item, level + 1)?;
-                }
-                self.newline(level);
-                self.out.push('}');
+                self.object(&entries, level)?;
             }
-            Value::Object(o) => self.value(&o.to_data(), level)?,
+            // A Go struct keeps its field order.
+            Value::Object(o) => match o.json_fields() {
+                Some(fields) => self.object(&fields, level)?,
+                None => self.value(&o.to_data(), level)?,
+            },
         }
+        Ok(())
+    }
+
+    /// A JSON object with the entries in the given order.
+    fn object(&mut self, entries: &[(String, Value)], level: usize) -> Result<(), String> {
+        if entries.is_empty() {
+            self.out.push_str("{}");
+            return Ok(());
+        }
+        self.out.push('{');
+        for (i, (k, item)) in entries.iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            self.newline(level + 1);
+            write_json_string(&mut self.out, k, self.escape_html);
+            self.out.push(':');
+            if self.indent.is_some() {
+                self.out.push(' ');
+            }
+            self.value(item, level + 1)?;
+        }
+        self.newline(level);
+        self.out.push('}');
         Ok(())
     }
 }

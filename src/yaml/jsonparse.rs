@@ -6,7 +6,7 @@
 use crate::template::value::{Map, Value};
 
 /// Go's scanner nesting limit.
-const MAX_DEPTH: usize = 10_000;
+const MAX_DEPTH: usize = 1_000;
 
 /// A decoding failure.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -180,7 +180,9 @@ impl P<'_> {
     fn hex4(&mut self) -> Result<u32, JsonError> {
         let mut n = 0;
         for _ in 0..4 {
-            let c = self.next_or_eof()?;
+            // EOF reads as the space Go's scanner is fed at the end.
+            let c = self.peek().unwrap_or(b' ');
+            self.i += 1;
             let d = char::from(c).to_digit(16).ok_or_else(|| {
                 syntax(format!(
                     "invalid character {} in \\u hexadecimal character escape",
@@ -200,7 +202,8 @@ impl P<'_> {
             match c {
                 b'"' => break,
                 b'\\' => {
-                    let e = self.next_or_eof()?;
+                    let e = self.peek().unwrap_or(b' ');
+                    self.i += 1;
                     match e {
                         b'"' | b'\\' | b'/' => out.push(e),
                         b'b' => out.push(8),
@@ -260,7 +263,8 @@ impl P<'_> {
         if self.peek() == Some(b'-') {
             self.i += 1;
         }
-        match self.peek() {
+        // At EOF Go's scanner is fed a space: unfinished numbers report ' '.
+        match self.peek().or(Some(b' ')) {
             None => return Err(syntax(EOF.into())),
             Some(b'0') => self.i += 1,
             Some(b'1'..=b'9') => {
@@ -275,7 +279,7 @@ impl P<'_> {
         }
         if self.peek() == Some(b'.') {
             self.i += 1;
-            match self.peek() {
+            match self.peek().or(Some(b' ')) {
                 None => return Err(syntax(EOF.into())),
                 Some(c) if !c.is_ascii_digit() => {
                     return Err(syntax(format!(
@@ -293,7 +297,7 @@ impl P<'_> {
             if matches!(self.peek(), Some(b'+' | b'-')) {
                 self.i += 1;
             }
-            match self.peek() {
+            match self.peek().or(Some(b' ')) {
                 None => return Err(syntax(EOF.into())),
                 Some(c) if !c.is_ascii_digit() => {
                     return Err(syntax(format!(
@@ -323,7 +327,9 @@ impl P<'_> {
     fn literal(&mut self, word: &str, v: Value) -> Result<Value, JsonError> {
         self.i += 1;
         for expect in word.bytes().skip(1) {
-            let c = self.next_or_eof()?;
+            // At EOF Go's scanner is fed a space, so an unfinished literal reports ' '.
+            let c = self.peek().unwrap_or(b' ');
+            self.i += 1;
             if c != expect {
                 return Err(syntax(format!(
                     "invalid character {} in literal {word} (expecting {})",
@@ -333,6 +339,23 @@ impl P<'_> {
             }
         }
         Ok(v)
+    }
+}
+
+/// The JSON kind of the (syntactically valid) top-level value, as encoding/json names it in
+/// "cannot unmarshal X into ...": decided by its first character.
+pub fn top_kind(text: &str) -> &'static str {
+    match text
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .bytes()
+        .next()
+    {
+        Some(b'{') => "object",
+        Some(b'[') => "array",
+        Some(b'"') => "string",
+        Some(b't' | b'f') => "bool",
+        Some(b'n') => "null",
+        _ => "number",
     }
 }
 
@@ -384,6 +407,15 @@ mod tests {
             from_json("{\"a\": tru}").unwrap_err(),
             "invalid character '}' in literal true (expecting 'e')"
         );
+        assert_eq!(
+            from_json("[tr").unwrap_err(),
+            "invalid character ' ' in literal true (expecting 'u')"
+        );
+        assert_eq!(
+            from_json("-").unwrap_err(),
+            "invalid character ' ' in numeric literal"
+        );
+        assert_eq!(from_json("[1").unwrap_err(), "unexpected end of JSON input");
         assert_eq!(
             from_json("{\"a\": \"x\ty\"}").unwrap_err(),
             "invalid character '\\t' in string literal"

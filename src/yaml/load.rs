@@ -1,18 +1,23 @@
 //! YAML text to a node tree (first document only), with go-yaml v2's error messages.
 //!
 //! yaml-rust2 does the scanning and parsing; this module turns its events into [`Node`]s
-//! (resolving aliases to shared nodes) and translates its errors into the text go-yaml
-//! (libyaml) prints, including libyaml's quirky line numbers: scanner errors report the
-//! 1-based line of the problem but omit it on the first line; parser errors report the
-//! 0-based line (so a problem on line 3 says `line 2`).
+//! (aliases become [`Node::Alias`] pointing at the shared anchored node). Where yaml-rust2
+//! and libyaml disagree, `compat` translates errors into go-yaml's text and patches inputs
+//! libyaml accepts, and we retry.
 
+use super::compat::{
+    flow_closer_line, indent_line, indent_quoted_scalar, leading_document_end_check,
+    leading_tab_check, quote_dash, tab_after_colon, translate, widen_leading_whitespace,
+};
 use std::collections::HashMap;
 use std::rc::Rc;
 use yaml_rust2::parser::{Event, Parser, Tag};
 use yaml_rust2::scanner::{ScanError, TScalarStyle};
 
-/// Deepest nesting accepted (go-yaml v2 fails at 10000 as well).
-const MAX_DEPTH: usize = 10_000;
+/// Deepest nesting accepted. go-yaml v2 allows 10000; we stop at 1000 so that every
+/// recursive consumer (decoder, emitters, `Drop` of the value tree) stays well inside a
+/// 2 MiB thread stack. Real values files never come close.
+pub(super) const MAX_DEPTH: usize = 1_000;
 
 /// A parsed YAML node.
 #[derive(Debug)]
@@ -35,7 +40,7 @@ pub enum Node {
     Alias(Rc<Node>),
 }
 
-enum Frame {
+pub(super) enum Frame {
     Seq(Vec<Rc<Node>>, usize),
     Map(Vec<(Rc<Node>, Rc<Node>)>, Option<Rc<Node>>, usize),
 }
@@ -53,14 +58,60 @@ pub fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, String> {
     // go-yaml strips a leading BOM (the reader detects the encoding from it).
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     leading_tab_check(text)?;
+    leading_document_end_check(text)?;
     // libyaml reads NEL (U+0085) as a line break everywhere, yaml-rust2 as content.
     let mut patched: Option<String> = text
         .contains('\u{85}')
         .then(|| text.replace('\u{85}', "\n"));
+    // yaml-rust2 accepts flow keys spanning lines (or over 1024 characters); libyaml not.
+    super::flowkeys::flow_simple_key_check(patched.as_deref().unwrap_or(text))?;
     for _ in 0..MAX_TAB_RETRIES {
         let current = patched.as_deref().unwrap_or(text);
-        match parse_once(current) {
-            Ok(n) => return Ok(n),
+        match parse_once(current, None) {
+            Ok(Parsed::Done(n)) => return Ok(n),
+            Ok(Parsed::StripBlockScalar(k)) => {
+                return match parse_once(current, Some(k)) {
+                    Ok(Parsed::Done(n)) => Ok(n),
+                    Ok(Parsed::StripBlockScalar(_)) => Err("internal parse error".into()),
+                    Err(e) => Err(translate(&e, text)),
+                };
+            }
+            Err(e) if e.info() == "':' must be followed by a valid YAML whitespace" => {
+                // libyaml takes a tab after ':' as the separator; yaml-rust2 wants a space.
+                match tab_after_colon(current, e.marker().index()) {
+                    Some(t) => patched = Some(t),
+                    None => return Err(translate(&e, text)),
+                }
+            }
+            Err(e) if e.info() == "invalid indentation in quoted scalar" => {
+                // libyaml does not check the indentation of a quoted scalar's continuation
+                // lines (their leading whitespace is folded away); indent them all.
+                match indent_quoted_scalar(current, e.marker().index()) {
+                    Some(t) => patched = Some(t),
+                    None => return Err(translate(&e, text)),
+                }
+            }
+            Err(e)
+                if e.info() == "invalid indentation in flow construct"
+                    || (e.info().starts_with("invalid indentation")
+                        && flow_closer_line(current, e.marker().line())) =>
+            {
+                // libyaml does not check indentation inside flow collections; yaml-rust2
+                // rejects a closing bracket at a lower column. Whitespace there is
+                // insignificant, so indent the line and retry.
+                match indent_line(current, e.marker().line()) {
+                    Some(t) => patched = Some(t),
+                    None => return Err(translate(&e, text)),
+                }
+            }
+            Err(e) if e.info() == "plain scalar cannot start with '-' followed by ,[]{}" => {
+                // libyaml reads a lone `-` before a flow indicator as the plain scalar "-";
+                // quoting it gives the same string.
+                match quote_dash(current, e.marker().index()) {
+                    Some(t) => patched = Some(t),
+                    None => return Err(translate(&e, text)),
+                }
+            }
             Err(e) if e.info() == "tab cannot be used as indentation" => {
                 // libyaml allows tabs in the leading whitespace of a quoted scalar's
                 // continuation line (it is folded away); yaml-rust2 does not. Replace that
@@ -75,7 +126,7 @@ pub fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, String> {
                 // yaml-rust2 is stricter than libyaml in places (flow collections continued
                 // below their key's indentation, some quoted-scalar indentation): when the
                 // libyaml port accepts the text, its tree is what go-yaml would build.
-                if let Ok(n) = parse_libyaml(current) {
+                if let Ok(n) = super::libyaml::parse_libyaml(current) {
                     return Ok(n);
                 }
                 return Err(translate(&e, text));
@@ -85,121 +136,32 @@ pub fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, String> {
     Err("found character that cannot start any token".into())
 }
 
-/// Parses the first document with `libyaml-safer`, the port of the C library go-yaml itself
-/// was translated from. Used only where yaml-rust2 rejects the text.
-fn parse_libyaml(text: &str) -> Result<Option<Rc<Node>>, String> {
-    use libyaml_safer::{EventData, Parser as LParser, ScalarStyle};
-    let mut parser = LParser::new();
-    let mut input = text.as_bytes();
-    parser.set_input_string(&mut input);
-    let mut anchors: HashMap<String, Rc<Node>> = HashMap::new();
-    let mut stack: Vec<(Frame, Option<String>)> = Vec::new();
-    let mut root: Option<Rc<Node>> = None;
-    loop {
-        let event = parser.parse().map_err(|e| e.to_string())?;
-        let done: Option<(Rc<Node>, Option<String>)> = match event.data {
-            EventData::StreamEnd | EventData::DocumentEnd { .. } => return Ok(root),
-            EventData::Alias { anchor } => match anchors.get(&anchor) {
-                Some(n) => Some((Rc::new(Node::Alias(n.clone())), None)),
-                None => return Err("found unknown anchor".into()),
-            },
-            EventData::Scalar {
-                anchor,
-                tag,
-                value,
-                style,
-                ..
-            } => Some((
-                Rc::new(Node::Scalar {
-                    value,
-                    plain: style == ScalarStyle::Plain,
-                    tag,
-                }),
-                anchor,
-            )),
-            EventData::SequenceStart { anchor, .. } => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err("recursion limit exceeded".into());
-                }
-                stack.push((Frame::Seq(Vec::new(), 0), anchor));
-                None
-            }
-            EventData::MappingStart { anchor, .. } => {
-                if stack.len() >= MAX_DEPTH {
-                    return Err("recursion limit exceeded".into());
-                }
-                stack.push((Frame::Map(Vec::new(), None, 0), anchor));
-                None
-            }
-            EventData::SequenceEnd | EventData::MappingEnd => match stack.pop() {
-                Some((Frame::Seq(items, _), a)) => Some((Rc::new(Node::Seq(items)), a)),
-                Some((Frame::Map(items, _, _), a)) => Some((Rc::new(Node::Map(items)), a)),
-                None => return Err("did not find expected node content".into()),
-            },
-            _ => None,
-        };
-        let Some((node, anchor)) = done else { continue };
-        if let Some(a) = anchor {
-            anchors.insert(a, node.clone());
-        }
-        match stack.last_mut() {
-            None => root = Some(node),
-            Some((Frame::Seq(items, _), _)) => items.push(node),
-            Some((Frame::Map(items, key, _), _)) => match key.take() {
-                None => *key = Some(node),
-                Some(k) => items.push((k, node)),
-            },
-        }
-    }
+/// What one parse attempt produced.
+enum Parsed {
+    /// The first document's root.
+    Done(Option<Rc<Node>>),
+    /// Parse again, removing the final line break of block scalar number `n`.
+    StripBlockScalar(usize),
 }
 
-/// libyaml refuses a tab where the first token of a block document should start
-/// (yaml-rust2 accepts `\tx: 1`).
-fn leading_tab_check(text: &str) -> Result<(), String> {
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim_start_matches(' ');
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        if line.starts_with('\t') {
-            let rest = line.trim_start_matches([' ', '\t']);
-            if !rest.is_empty() && !rest.starts_with('#') {
-                let problem = "found character that cannot start any token";
-                return Err(if i == 0 {
-                    problem.into()
-                } else {
-                    format!("line {}: {problem}", i + 1)
-                });
-            }
-            continue;
-        }
-        return Ok(());
+/// Whether a block scalar running to the end of `text` must lose its final line break:
+/// libyaml only adds the clip/keep line break if the input has one; yaml-rust2 always does.
+fn ends_inside_content(text: &str) -> bool {
+    if text.ends_with(['\n', '\r']) {
+        return false;
     }
-    Ok(())
+    let last = text.rsplit('\n').next().unwrap_or("");
+    let t = last.trim_start();
+    !t.is_empty() && !t.starts_with('#') && last.starts_with([' ', '\t'])
 }
 
-/// Replaces the leading blanks of 1-based line `line` with spaces (plus a margin).
-fn widen_leading_whitespace(text: &str, line: usize) -> Option<String> {
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut changed = false;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            let rest = l.trim_start_matches([' ', '\t']);
-            let blanks = l.len() - rest.len();
-            if l[..blanks].contains('\t') {
-                out.extend(std::iter::repeat_n(' ', blanks + 64));
-                out.push_str(rest);
-                changed = true;
-                continue;
-            }
-        }
-        out.push_str(l);
-    }
-    changed.then_some(out)
-}
-
-fn parse_once(text: &str) -> Result<Option<Rc<Node>>, ScanError> {
+fn parse_once(text: &str, strip: Option<usize>) -> Result<Parsed, ScanError> {
     let unknown_anchor = |mark| ScanError::new(mark, "while parsing node, found unknown anchor");
+    let total_chars = text.chars().count();
+    let eof_fix = strip.is_none() && ends_inside_content(text);
+    // Index of the last scalar and whether it was a block scalar.
+    let mut scalars = 0usize;
+    let mut last_block: Option<usize> = None;
     let mut parser = Parser::new_from_str(text);
     let mut anchors: HashMap<usize, Rc<Node>> = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -207,15 +169,27 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, ScanError> {
     loop {
         let (event, mark) = parser.next_token()?;
         let done: Option<(Rc<Node>, usize)> = match event {
-            Event::StreamEnd => return Ok(root),
-            Event::DocumentEnd => return Ok(root),
+            Event::StreamEnd | Event::DocumentEnd => {
+                if eof_fix && mark.index() >= total_chars {
+                    if let Some(n) = last_block {
+                        return Ok(Parsed::StripBlockScalar(n));
+                    }
+                }
+                return Ok(Parsed::Done(root));
+            }
             Event::Nothing | Event::StreamStart | Event::DocumentStart => None,
             Event::Alias(id) => match anchors.get(&id) {
                 Some(n) => Some((Rc::new(Node::Alias(n.clone())), 0)),
                 None => return Err(unknown_anchor(mark)),
             },
-            Event::Scalar(value, style, anchor, tag) => {
+            Event::Scalar(mut value, style, anchor, tag) => {
                 let plain = matches!(style, TScalarStyle::Plain);
+                let block = matches!(style, TScalarStyle::Literal | TScalarStyle::Folded);
+                if block && strip == Some(scalars) && value.ends_with('\n') {
+                    value.pop();
+                }
+                last_block = block.then_some(scalars);
+                scalars += 1;
                 Some((
                     Rc::new(Node::Scalar {
                         value,
@@ -261,113 +235,6 @@ fn parse_once(text: &str) -> Result<Option<Rc<Node>>, ScanError> {
             },
         }
     }
-}
-
-/// Translates a yaml-rust2 error into go-yaml's `line N: problem` text.
-fn translate(e: &ScanError, text: &str) -> String {
-    let info = e.info();
-    let line = e.marker().line(); // 1-based
-    let (problem, scanner): (String, bool) = match info {
-        "while parsing node, found unknown anchor" => {
-            return format!(
-                "unknown anchor '{}' referenced",
-                alias_name_at(text, e.marker().index())
-            );
-        }
-        "simple key expect ':'" => ("could not find expected ':'".into(), true),
-        "while scanning a plain scalar, found a tab" => {
-            // yaml-rust2 marks the scalar; libyaml the tab on the next line.
-            return format!(
-                "line {}: found a tab character that violates indentation",
-                line + 1
-            );
-        }
-        "a block scalar content cannot start with a tab" => {
-            return format!(
-                "line {}: found a tab character where an indentation space is expected",
-                line + 1
-            );
-        }
-        "illegal placement of ':' indicator" => ("did not find expected ',' or ']'".into(), false),
-        "while parsing a block mapping, did not find expected key"
-            if line_has_leading_tab(text, line) =>
-        {
-            // A tab-indented line after a block scalar: libyaml's block scalar scanner
-            // reports it; after anything else the plain scalar scanner does.
-            let problem = if follows_block_scalar(text, line) {
-                "found a tab character where an indentation space is expected"
-            } else {
-                "found a tab character that violates indentation"
-            };
-            return format!("line {line}: {problem}");
-        }
-        "while parsing a flow sequence, expected ',' or ']'" => {
-            ("did not find expected ',' or ']'".into(), false)
-        }
-        "recursion limit exceeded" => return format!("exceeded max depth of {MAX_DEPTH}"),
-        i if i.starts_with("unexpected character")
-            || i.contains("tab")
-            || i == "did not find expected next token" =>
-        {
-            ("found character that cannot start any token".into(), true)
-        }
-        i => {
-            let parser_err = i.starts_with("while parsing a block")
-                || i.starts_with("while parsing a flow")
-                || i.starts_with("while parsing a node")
-                || i.starts_with("did not find expected <");
-            // libyaml's message is the part after the context ("while scanning X, ").
-            let p = if i.starts_with("while ") {
-                i.split_once(", ").map_or(i, |(_, p)| p)
-            } else {
-                i
-            };
-            (p.to_string(), !parser_err)
-        }
-    };
-    // libyaml reports end-of-stream problems at the end of the input.
-    let line = if problem.ends_with("end of stream") {
-        text.matches('\n').count() + 1
-    } else {
-        line
-    };
-    let shown = if scanner {
-        (line > 1).then_some(line)
-    } else {
-        (line > 1).then(|| line - 1)
-    };
-    match shown {
-        Some(n) => format!("line {n}: {problem}"),
-        None => problem,
-    }
-}
-
-fn nth_line(text: &str, line: usize) -> &str {
-    text.lines().nth(line.saturating_sub(1)).unwrap_or("")
-}
-
-fn line_has_leading_tab(text: &str, line: usize) -> bool {
-    let l = nth_line(text, line);
-    let rest = l.trim_start_matches([' ', '\t']);
-    l[..l.len() - rest.len()].contains('\t')
-}
-
-/// Whether some line before 1-based `line` opens a block scalar (`key: |`, `- >-`, ...).
-fn follows_block_scalar(text: &str, line: usize) -> bool {
-    text.lines().take(line.saturating_sub(1)).any(|l| {
-        let l = l.split(" #").next().unwrap_or("").trim_end();
-        let l = l.trim_end_matches(|c: char| c.is_ascii_digit() || c == '+' || c == '-');
-        l.ends_with(" |") || l.ends_with(" >") || l == "|" || l == ">"
-    })
-}
-
-/// The alias name written at char index `idx` (which points at or just after the `*`).
-fn alias_name_at(text: &str, idx: usize) -> String {
-    let rest: String = text.chars().skip(idx).collect();
-    let rest = rest.strip_prefix('*').unwrap_or(&rest);
-    rest.chars()
-        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | '[' | ']' | '{' | '}'))
-        .collect()
 }
 
 #[cfg(test)]

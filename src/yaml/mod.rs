@@ -5,10 +5,13 @@
 //! Entry points: [`load_values`], [`load_any`], [`to_yaml`], [`to_yaml_pretty`],
 //! [`json::to_json`], [`json::from_json`], [`toml::to_toml`], [`toml::from_toml`].
 
+mod compat;
 pub mod decode;
 pub mod emit;
+mod flowkeys;
 pub mod json;
 pub mod jsonparse;
+mod libyaml;
 pub mod load;
 pub mod pretty;
 pub mod resolve;
@@ -55,6 +58,15 @@ pub fn load_any(text: &str) -> Result<Value, LoadError> {
         })
     })?;
     decode::decode_document(root).map_err(err)
+}
+
+/// Loads the first document as go-yaml v2 Go values, before sigs.k8s.io/yaml's JSON detour
+/// (ints stay ints, keys keep their Go types). For typed targets such as Chart.yaml, where
+/// a string field receives numbers as text ([`decode::go_scalar_as_string`]).
+pub fn load_go(text: &str) -> Result<Option<decode::GoVal>, LoadError> {
+    let root = load::parse_first_document(text)
+        .map_err(|e| err(format!("error converting YAML to JSON: yaml: {e}")))?;
+    decode::decode_go(root).map_err(err)
 }
 
 /// The JSON kind word `encoding/json` uses in "cannot unmarshal X into ...".

@@ -3,10 +3,10 @@
 
 use super::emit::{emit_document, string_style, Layout, YNode};
 use super::scalar::Style;
-use super::sort::sort_keys;
+use super::sort::sort_keys_with;
 use crate::template::value::Value;
 
-const MAX_DEPTH: usize = 10_000;
+const MAX_DEPTH: usize = 1_000;
 
 /// go-yaml v3's layout as Helm configures it.
 pub const V3: Layout = Layout {
@@ -59,7 +59,7 @@ fn node(v: &Value, depth: usize) -> Result<YNode, String> {
             for (k, v) in entries {
                 out.push((k, node(&v, depth + 1)?));
             }
-            sort_keys(&mut out, |(k, _)| k.as_str());
+            sort_keys_with(&mut out, |(k, _)| k.as_str(), true);
             YNode::Map(out)
         }
         Value::Object(o) => node(&o.to_data(), depth + 1)?,

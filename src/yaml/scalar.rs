@@ -391,8 +391,11 @@ impl Writer {
         let chars: Vec<char> = value.chars().collect();
         let n = chars.len();
         let mut spaces = false;
+        // libyaml's BOM test looks at the scalar's first bytes, not the current character:
+        // after a leading BOM, go-yaml (v2 and v3) escapes every character.
+        let bom = value.starts_with('\u{feff}');
         for (i, &c) in chars.iter().enumerate() {
-            if !is_printable(c) || c == '\u{feff}' || is_break(c) || c == '"' || c == '\\' {
+            if bom || !is_printable(c) || is_break(c) || c == '"' || c == '\\' {
                 self.put('\\');
                 let esc = match c {
                     '\0' => Some('0'),

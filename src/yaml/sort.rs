@@ -16,9 +16,17 @@ fn is_digit(c: char) -> bool {
 pub fn natural_less(a: &str, b: &str) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    natural_less_chars(&ar, &br, false)
+}
+
+/// [`natural_less`] on keys already split into chars. `v3` selects go-yaml v3's variant:
+/// after a digit, a letter sorts before a non-letter (`1a` < `1.`), the reverse of v2.
+fn natural_less_chars(ar: &[char], br: &[char], v3: bool) -> bool {
+    let mut digits = false;
     for i in 0..ar.len().min(br.len()) {
         let (ac, bc) = (ar[i], br[i]);
         if ac == bc {
+            digits = is_digit(ac);
             continue;
         }
         let (al, bl) = (is_letter(ac), is_letter(bc));
@@ -26,7 +34,7 @@ pub fn natural_less(a: &str, b: &str) -> bool {
             return ac < bc;
         }
         if al || bl {
-            return bl;
+            return if v3 && digits { al } else { bl };
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
         if ac == '0' || bc == '0' {
@@ -67,14 +75,30 @@ pub fn natural_less(a: &str, b: &str) -> bool {
     ar.len() < br.len()
 }
 
-/// Sorts keys in go-yaml order. A merge sort driven only by `less`, so an inconsistent
-/// comparison can never panic (std's sort may panic on a non-total order).
+/// Sorts keys in go-yaml v2 order (see [`sort_keys_with`]).
 pub fn sort_keys<T, F: Fn(&T) -> &str>(items: &mut Vec<T>, key: F) {
+    sort_keys_with(items, key, false);
+}
+
+/// Sorts keys in go-yaml order (`v3` for go-yaml v3's variant). A merge sort driven only by
+/// `less`, so an inconsistent comparison can never panic (std's sort may panic on a
+/// non-total order). go-yaml's order is not transitive for some key sets, where Go's result
+/// depends on random map iteration; any order is then as good as Helm's.
+pub fn sort_keys_with<T, F: Fn(&T) -> &str>(items: &mut Vec<T>, key: F, v3: bool) {
     let n = items.len();
     if n < 2 {
         return;
     }
     let mut v: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    // Split every key once instead of on every comparison.
+    let chars: Vec<Vec<char>> = v
+        .iter()
+        .map(|x| {
+            x.as_ref()
+                .map(|x| key(x).chars().collect())
+                .unwrap_or_default()
+        })
+        .collect();
     let mut order: Vec<usize> = (0..n).collect();
     let mut buf = order.clone();
     let mut width = 1;
@@ -85,8 +109,8 @@ pub fn sort_keys<T, F: Fn(&T) -> &str>(items: &mut Vec<T>, key: F) {
             let end = (start + 2 * width).min(n);
             let (mut i, mut j, mut k) = (start, mid, start);
             while i < mid && j < end {
-                let take_right = match (&v[order[j]], &v[order[i]]) {
-                    (Some(r), Some(l)) => natural_less(key(r), key(l)),
+                let take_right = match (chars.get(order[j]), chars.get(order[i])) {
+                    (Some(r), Some(l)) => natural_less_chars(r, l, v3),
                     _ => false,
                 };
                 if take_right {
@@ -120,6 +144,13 @@ pub fn sort_keys<T, F: Fn(&T) -> &str>(items: &mut Vec<T>, key: F) {
     }
 }
 
+/// go-yaml v3's variant of [`natural_less`].
+pub fn natural_less_v3(a: &str, b: &str) -> bool {
+    let ar: Vec<char> = a.chars().collect();
+    let br: Vec<char> = b.chars().collect();
+    natural_less_chars(&ar, &br, true)
+}
+
 /// An `Ordering` view of [`natural_less`].
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
     if natural_less(a, b) {
@@ -144,5 +175,13 @@ mod tests {
         let mut keys: Vec<String> = want.iter().rev().map(|s| s.to_string()).collect();
         sort_keys(&mut keys, |s| s.as_str());
         assert_eq!(keys, want);
+    }
+
+    #[test]
+    fn v3_letters_after_digits() {
+        // Helm: toYamlPretty sorts `9A` before `910é`, toYaml after it.
+        assert!(natural_less_v3("9A", "910é"));
+        assert!(!natural_less("9A", "910é"));
+        assert!(natural_less("910é", "9A"));
     }
 }

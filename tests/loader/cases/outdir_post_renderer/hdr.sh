@@ -1,0 +1,3 @@
+#!/bin/sh
+echo "# from post-renderer"
+cat
