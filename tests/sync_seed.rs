@@ -433,7 +433,8 @@ async fn seed_gitops_workflow() {
 
     // 8. The controller binary: polls, then exits cleanly on SIGTERM. Its RSS is reported.
     let child = Command::new(env!("CARGO_BIN_EXE_rudder"))
-        .args(["controller", "--poll-interval", "1s", "--kubeconfig"])
+        .args(["controller", "--poll-interval", "1s", "--listen", "none"])
+        .arg("--kubeconfig")
         .arg(&kc)
         .arg("--cache-dir")
         .arg(work.join("bin-cache"))
@@ -456,7 +457,9 @@ async fn seed_gitops_workflow() {
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{log}");
     assert!(
-        log.contains("ghost: Synced") && log.contains("stopped"),
+        log.contains("sync app=ghost")
+            && log.contains("sync_status=Synced")
+            && log.contains("stopped"),
         "{log}"
     );
 

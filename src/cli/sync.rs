@@ -4,8 +4,12 @@
 use crate::apply::kubeconfig::{self, ClientOptions};
 use crate::apply::ClusterContext;
 use crate::sync::application::Application;
-use crate::sync::controller::{self, ControllerOptions, PollReport};
+use crate::sync::controller::{ControllerOptions, PollReport};
+use crate::sync::leader::{self, LeaderOptions};
+use crate::sync::logging;
 use crate::sync::reconcile::{get_app, list_apps, write_status, Reconciler};
+use crate::sync::runtime::RuntimeOptions;
+use crate::sync::service::{self, ServiceOptions};
 use clap::{Args, Subcommand};
 use serde_json::Value as Json;
 use std::path::PathBuf;
@@ -49,6 +53,32 @@ pub struct ControllerArgs {
     /// Run a single poll and exit.
     #[arg(long = "once")]
     once: bool,
+    /// Address of the HTTP server (/metrics, /api/webhook, /healthz, /readyz); `''` or
+    /// `none` disables it.
+    #[arg(long = "listen", default_value = "0.0.0.0:8080")]
+    listen: String,
+    /// File holding the webhook shared secret (GitHub/Gitea HMAC signature, GitLab token);
+    /// without it webhook deliveries are not authenticated.
+    #[arg(long = "webhook-secret-file")]
+    webhook_secret_file: Option<PathBuf>,
+    /// Log format: `text` or `json`.
+    #[arg(long = "log-format", default_value = "text")]
+    log_format: crate::sync::logging::LogFormat,
+    /// Debounce between a watched change of a managed object and the selfHeal re-sync.
+    #[arg(long = "self-heal-delay", default_value = "1s", value_parser = parse_duration)]
+    self_heal_delay: Duration,
+    /// Do not watch managed objects (selfHeal then reverts drift at the next poll only).
+    #[arg(long = "no-watch")]
+    no_watch: bool,
+    /// Elect a leader among replicas through a Lease; only the leader reconciles.
+    #[arg(long = "leader-elect")]
+    leader_elect: bool,
+    /// Namespace of the leader election Lease (default: the Applications' namespace).
+    #[arg(long = "leader-election-namespace")]
+    leader_election_namespace: Option<String>,
+    /// Name of the leader election Lease.
+    #[arg(long = "leader-election-id", default_value = "rudder-controller")]
+    leader_election_id: String,
 }
 
 /// `rudder app`.
@@ -186,31 +216,10 @@ async fn shutdown_signal() {
 }
 
 fn log_poll(r: &Result<PollReport, String>) {
-    match r {
-        Err(e) => eprintln!("poll failed: {e}"),
-        Ok(p) => {
-            for (name, out) in &p.synced {
-                match out {
-                    Ok(o) => eprintln!(
-                        "{name}: {} {} ({}){}",
-                        o.sync_status,
-                        o.health,
-                        o.revision.as_deref().map(short).unwrap_or("-"),
-                        if o.phase == "Succeeded" {
-                            String::new()
-                        } else {
-                            format!(": {}", o.message)
-                        }
-                    ),
-                    Err(e) => eprintln!("{name}: {e}"),
-                }
-            }
-            for (name, out) in &p.finalized {
-                match out {
-                    Ok(()) => eprintln!("{name}: deleted"),
-                    Err(e) => eprintln!("{name}: {e}"),
-                }
-            }
+    // Per-app events are logged as they happen (crate::sync::logging); the summary stays.
+    if let Ok(p) = r {
+        for s in &p.skipped {
+            logging::event("WARN", "skipped", &[("message", s.into())]);
         }
     }
 }
@@ -221,8 +230,21 @@ fn short(sha: &str) -> &str {
 
 /// Runs `rudder controller` until SIGINT/SIGTERM.
 pub fn run_controller(a: ControllerArgs) -> Result<(), String> {
+    logging::set_format(a.log_format);
     let rt = runtime()?;
     rt.block_on(async {
+        let secret = match &a.webhook_secret_file {
+            Some(p) => {
+                let s = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+                // A trailing newline from `echo` is not part of the secret.
+                let s = String::from_utf8_lossy(&s).trim_end().as_bytes().to_vec();
+                if s.is_empty() {
+                    return Err(format!("{}: empty webhook secret", p.display()));
+                }
+                Some(s)
+            }
+            None => None,
+        };
         let r = reconciler(&a.cluster).await?;
         if a.once {
             let p = r.poll(&a.cluster.namespace).await;
@@ -238,13 +260,25 @@ pub fn run_controller(a: ControllerArgs) -> Result<(), String> {
                 .clone()
                 .unwrap_or_else(|| ControllerOptions::default().cache_dir),
         };
-        eprintln!(
-            "rudder controller: namespace {}, poll every {:?}",
-            opts.namespace, opts.poll_interval
-        );
-        controller::run(&r, &opts, shutdown_signal(), log_poll).await;
-        eprintln!("rudder controller: stopped");
-        Ok(())
+        let leader = a.leader_elect.then(|| {
+            LeaderOptions::new(
+                a.leader_election_namespace
+                    .as_deref()
+                    .unwrap_or(&opts.namespace),
+                &a.leader_election_id,
+                &leader::default_identity(),
+            )
+        });
+        let s = ServiceOptions {
+            listen: Some(a.listen.clone()).filter(|l| !l.is_empty() && l != "none"),
+            webhook_secret: secret,
+            leader,
+            runtime: RuntimeOptions {
+                watch: !a.no_watch,
+                self_heal_delay: a.self_heal_delay,
+            },
+        };
+        service::run(&r, &opts, s, shutdown_signal()).await
     })
 }
 

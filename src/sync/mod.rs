@@ -6,6 +6,13 @@
 //! way Argo CD does, [`health`] assesses live workloads, and [`controller`] is the polling
 //! loop behind `rudder controller`.
 //!
+//! The controller's runtime: [`runtime`] is its event loop (polls, webhook refreshes,
+//! watch-driven selfHeal from [`watch`] with a debounce and backoff, Application events from
+//! [`appwatch`]), [`leader`] elects one
+//! active replica through a Lease, [`http`] serves `/metrics` ([`metrics`]), the push
+//! webhook ([`webhook`]) and health probes, [`service`] starts them together, [`logging`]
+//! writes text or JSON events, and [`render_cache`] skips re-rendering an app whose inputs
+//! (git object ids of its chart and value files, its spec) did not change.
 //! Private repositories: [`repocreds`] finds Argo CD's credential Secrets for a URL and
 //! [`gitauth`] hands them to git (askpass, SSH key file); [`settings`] reads them and the
 //! health opt-in from the cluster per reconcile. [`compare`] backs `rudder app diff|history`.
@@ -23,12 +30,22 @@
 //! Application, Namespace or CRD is held back (blast-radius class) and reported.
 
 pub mod application;
+pub mod appwatch;
 pub mod compare;
 pub mod controller;
 pub mod git;
 pub mod gitauth;
 pub use crate::apply::health;
+pub mod http;
+pub mod leader;
+pub mod logging;
+pub mod metrics;
 pub mod reconcile;
+pub mod render_cache;
 pub mod repocreds;
+pub mod runtime;
+pub mod service;
 pub mod settings;
 pub mod source;
+pub mod watch;
+pub mod webhook;

@@ -26,6 +26,10 @@ pub struct Reconciler {
     pub ctx: ClusterContext,
     /// Fetched repositories; locked only on blocking threads.
     pub git: Arc<Mutex<GitCache>>,
+    /// Controller metrics.
+    pub metrics: Arc<super::metrics::Metrics>,
+    /// Renders per app, reused while their inputs are unchanged.
+    pub renders: Arc<super::render_cache::RenderCache>,
 }
 
 /// The result of one sync attempt.
@@ -128,8 +132,9 @@ impl Reconciler {
     pub(crate) async fn fetch_render(
         &self,
         app: &Application,
-    ) -> Result<(String, Rendered), SyncOutcome> {
+    ) -> Result<(String, Arc<Rendered>), SyncOutcome> {
         let git = self.git.clone();
+        let renders = self.renders.clone();
         let url = app.spec.source.repo_url.clone();
         let rev = app.target_revision().to_string();
         let caps = Capabilities {
@@ -141,11 +146,19 @@ impl Reconciler {
         // git and the template engine block: both run on a blocking thread.
         let res = tokio::task::spawn_blocking(move || {
             let checkout = match git.lock() {
-                Ok(mut g) => g.checkout_with(&url, &rev, &auth),
+                Ok(mut g) => g
+                    .checkout_with(&url, &rev, &auth)
+                    .map(|(s, d)| (s, d, g.repo_dir(&url))),
                 Err(_) => Err("git cache lock poisoned".to_string()),
             };
-            let (sha, dir) = checkout.map_err(|e| (None, e))?;
+            let (sha, dir, git_dir) = checkout.map_err(|e| (None, e))?;
+            let digest = super::render_cache::input_digest(&git_dir, &sha, &app2, &caps);
+            if let Some(r) = renders.get(&app2, digest.as_deref()) {
+                return Ok((sha, r));
+            }
             let rendered = render_source(&app2, &dir, &caps).map_err(|e| (Some(sha.clone()), e))?;
+            let rendered = Arc::new(rendered);
+            renders.put(&app2, digest, rendered.clone());
             Ok::<_, (Option<String>, String)>((sha, rendered))
         })
         .await;
@@ -268,6 +281,7 @@ impl Reconciler {
         .await;
         match report {
             Ok(report) => {
+                super::logging::prunes(&app.metadata.name, &sha, &report);
                 let hopts = health_options(self.ctx.client(), app.namespace()).await;
                 self.outcome(sha, &report, &hopts).await
             }

@@ -139,3 +139,7 @@ pub async fn live(ctx: &ClusterContext, st: &Json, kind: &str) -> Json {
         .expect("live object");
     serde_json::to_value(o).expect("json")
 }
+
+// Only tests/sync_runtime.rs uses these.
+#[allow(dead_code)]
+pub mod runtime;
