@@ -8,6 +8,7 @@ pub mod error;
 pub mod escape;
 mod eval;
 pub mod exec;
+mod fields;
 pub mod format;
 pub mod funcs;
 pub mod lex;
