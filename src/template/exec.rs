@@ -427,6 +427,41 @@ impl<'a> State<'a, '_> {
     }
 }
 
+impl State<'_, '_> {
+    /// The trees of a `tpl` text, parsed once per render session.
+    fn tpl_trees(
+        &self,
+        root: &str,
+        text: &str,
+    ) -> Result<std::sync::Arc<Vec<std::sync::Arc<Tree>>>, String> {
+        let cache = &self.env.session.tpl_cache;
+        if let Some((r, trees)) = cache.borrow().get(text) {
+            if r == root {
+                return Ok(trees.clone());
+            }
+        }
+        let trees = set::parse_text(self.env.funcs, root, text).map_err(|e| {
+            format!(
+                "cannot parse template {}: {}",
+                format::quote_go(text),
+                e.message
+            )
+        })?;
+        let trees = std::sync::Arc::new(
+            trees
+                .into_iter()
+                .map(std::sync::Arc::new)
+                .collect::<Vec<_>>(),
+        );
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= set::TPL_CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(text.to_string(), (root.to_string(), trees.clone()));
+        Ok(trees)
+    }
+}
+
 /// Helm's runtime services, as the function library sees them.
 impl Runtime for State<'_, '_> {
     fn include(&mut self, name: &str, data: &Value) -> Result<String, String> {
@@ -434,7 +469,12 @@ impl Runtime for State<'_, '_> {
         let max = self.env.options.max_include_depth;
         {
             let mut counts = session.include_counts.borrow_mut();
-            let count = counts.entry(name.to_string()).or_insert(0);
+            if !counts.contains_key(name) {
+                counts.insert(name.to_string(), 0);
+            }
+            let Some(count) = counts.get_mut(name) else {
+                return Err(format!("include: no counter for {name}"));
+            };
             if *count > max {
                 return Err(format!(
                     "rendering template has a nested reference name: {name}: unable to execute template"
@@ -453,17 +493,15 @@ impl Runtime for State<'_, '_> {
         // Helm clones the whole set, parses the text as the root template and executes it; an
         // overlay layer gives the same visibility without copying every tree.
         let root = self.env.root_name;
-        let trees = set::parse_text(self.env.funcs, root, text).map_err(|e| {
-            format!(
-                "cannot parse template {}: {}",
-                format::quote_go(text),
-                e.message
-            )
-        })?;
-        let mut overlay: TreeMap = HashMap::new();
+        if !text.contains("{{") {
+            // Without a delimiter the text parses to itself and executes to itself.
+            return Ok(text.replace("<no value>", ""));
+        }
+        let trees = self.tpl_trees(root, text)?;
+        let mut overlay: TreeMap = HashMap::default();
         let mut main: Option<std::sync::Arc<Tree>> = None;
-        for tree in trees {
-            let tree = std::sync::Arc::new(tree);
+        for tree in trees.iter() {
+            let tree = tree.clone();
             if main.is_none() && tree.name == root {
                 main = Some(tree.clone());
             }

@@ -93,8 +93,12 @@ pub struct Function {
 /// The set of functions a template can call, by name.
 #[derive(Clone, Default)]
 pub struct FuncMap {
-    funcs: HashMap<String, Function>,
+    funcs: HashMap<String, Function, FastHash>,
 }
+
+/// Function and template names are looked up on every call: a fast non-cryptographic hash
+/// (the names come from chart authors, but a slow lookup is all a collision could cause).
+pub type FastHash = foldhash::fast::RandomState;
 
 impl FuncMap {
     /// An empty map.

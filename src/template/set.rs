@@ -53,7 +53,7 @@ const PARALLEL_PARSE_BYTES: usize = 64 * 1024;
 const MAX_PARSE_THREADS: usize = 4;
 
 /// The trees of a template set, by name.
-pub type TreeMap = HashMap<String, Arc<Tree>>;
+pub type TreeMap = HashMap<String, Arc<Tree>, super::funcs::FastHash>;
 
 /// A set of templates that can call each other, with the functions they may use.
 #[derive(Clone)]
@@ -68,7 +68,7 @@ impl Templates {
     /// An empty set using `funcs` (Go's builtins are always available underneath).
     pub fn new(funcs: Arc<FuncMap>) -> Self {
         Templates {
-            trees: HashMap::new(),
+            trees: HashMap::default(),
             funcs,
             options: Options::default(),
         }
@@ -199,7 +199,13 @@ impl Templates {
 pub struct Session<'h> {
     pub(crate) host: &'h dyn Host,
     pub(crate) include_counts: RefCell<HashMap<String, usize>>,
+    /// Trees parsed by `tpl`, by text (with the root name they were parsed under): charts
+    /// pass the same value strings through `tpl` for every object they render.
+    pub(crate) tpl_cache: RefCell<HashMap<String, (String, Arc<Vec<Arc<Tree>>>)>>,
 }
+
+/// `tpl` texts cached per render at most (the cache is cleared when full).
+pub(crate) const TPL_CACHE_ENTRIES: usize = 1024;
 
 impl<'h> Session<'h> {
     /// A new session.
@@ -207,6 +213,7 @@ impl<'h> Session<'h> {
         Session {
             host,
             include_counts: RefCell::new(HashMap::new()),
+            tpl_cache: RefCell::new(HashMap::new()),
         }
     }
 }
