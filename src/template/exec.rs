@@ -429,11 +429,7 @@ impl<'a> State<'a, '_> {
 
 impl State<'_, '_> {
     /// The trees of a `tpl` text, parsed once per render session.
-    fn tpl_trees(
-        &self,
-        root: &str,
-        text: &str,
-    ) -> Result<std::sync::Arc<Vec<std::sync::Arc<Tree>>>, String> {
+    fn tpl_trees(&self, root: &str, text: &str) -> Result<set::ParsedText, String> {
         let cache = &self.env.session.tpl_cache;
         if let Some((r, trees)) = cache.borrow().get(text) {
             if r == root {

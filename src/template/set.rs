@@ -201,8 +201,11 @@ pub struct Session<'h> {
     pub(crate) include_counts: RefCell<HashMap<String, usize>>,
     /// Trees parsed by `tpl`, by text (with the root name they were parsed under): charts
     /// pass the same value strings through `tpl` for every object they render.
-    pub(crate) tpl_cache: RefCell<HashMap<String, (String, Arc<Vec<Arc<Tree>>>)>>,
+    pub(crate) tpl_cache: RefCell<HashMap<String, (String, ParsedText)>>,
 }
+
+/// The trees one text parsed into, shared.
+pub(crate) type ParsedText = Arc<Vec<Arc<Tree>>>;
 
 /// `tpl` texts cached per render at most (the cache is cleared when full).
 pub(crate) const TPL_CACHE_ENTRIES: usize = 1024;
