@@ -110,7 +110,7 @@ impl<'a> State<'a, '_> {
             let zero = self.env.options.missing_key == MissingKey::Zero;
             let fields = &var.ident[1..];
             let name = var.ident[0].as_str();
-            if let Some((_, slot)) = self.vars.iter().rev().find(|(n, _)| *n == name) {
+            if let Some((_, slot)) = self.visible_vars().iter().rev().find(|(n, _)| *n == name) {
                 if let Some((k, v)) = walk_maps(&slot.v, fields, zero) {
                     if k == fields.len() {
                         return Ok(Rv::iface(v));
@@ -205,7 +205,8 @@ impl<'a> State<'a, '_> {
             }
             return Ok(v);
         }
-        let mut argv: Vec<Value> = Vec::with_capacity(num_in + 1);
+        // Arguments live on the stack for the usual few-argument call.
+        let mut argv: smallvec::SmallVec<[Value; 4]> = smallvec::SmallVec::new();
         if bname == Some("call") {
             // Go passes the callee's node text first, for its error message.
             argv.push(Value::string(

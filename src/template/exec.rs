@@ -16,6 +16,9 @@ use super::value::Value;
 use std::collections::HashMap;
 use std::fmt;
 
+/// Initial capacity of an execution's output buffer.
+const OUT_CAPACITY: usize = 256;
+
 /// Stack headroom to keep before recursing, and the size of each new stack segment: deep
 /// `include` and `{{template}}` recursion must end in Go's errors, never a stack overflow.
 const RED_ZONE: usize = 128 * 1024;
@@ -160,6 +163,9 @@ pub(crate) struct State<'a, 'e> {
     pub(crate) env: &'e Env<'a>,
     pub(crate) tree: &'a Tree,
     pub(crate) vars: Vec<(&'a str, Rv)>,
+    /// Where the variables of the template being executed start: `{{template}}` pushes onto
+    /// the same stack but its body must not see the caller's variables (no dynamic scoping).
+    pub(crate) var_base: usize,
     pub(crate) depth: usize,
     pub(crate) out: String,
     pub(crate) at: At<'a>,
@@ -185,8 +191,10 @@ pub(crate) fn execute_tree(env: &Env<'_>, tree: &Tree, data: &Value) -> Result<S
         env,
         tree,
         vars: vec![("$", dot.clone())],
+        var_base: 0,
         depth: 0,
-        out: String::new(),
+        // Most outputs (an include's label, a file's manifest) need a few hundred bytes.
+        out: String::with_capacity(OUT_CAPACITY),
         at: At::None,
     };
     state.walk_list(&dot, &tree.root)?;
@@ -387,15 +395,23 @@ impl<'a> State<'a, '_> {
         };
         // No dynamic scoping: the called template sees only `$`.
         let saved_tree = std::mem::replace(&mut self.tree, tmpl);
-        let saved_vars = std::mem::replace(&mut self.vars, vec![("$", new_dot.clone())]);
+        let saved_base = self.var_base;
+        self.var_base = self.vars.len();
+        self.vars.push(("$", new_dot.clone()));
         let saved_at = self.at;
         self.depth += 1;
         let result = self.walk_list(&new_dot, &tmpl.root);
         self.depth -= 1;
         self.tree = saved_tree;
-        self.vars = saved_vars;
+        self.vars.truncate(self.var_base);
+        self.var_base = saved_base;
         self.at = saved_at;
         result.map(|_| ())
+    }
+
+    /// The variables the current template can see.
+    pub(crate) fn visible_vars(&self) -> &[(&'a str, Rv)] {
+        self.vars.get(self.var_base..).unwrap_or(&[])
     }
 
     pub(crate) fn push_var(&mut self, name: &'a str, v: Rv) {
@@ -403,7 +419,12 @@ impl<'a> State<'a, '_> {
     }
 
     pub(crate) fn set_var(&mut self, name: &str, v: Rv) -> Result<(), Error> {
-        match self.vars.iter_mut().rev().find(|(n, _)| *n == name) {
+        let base = self.var_base;
+        let slot = self
+            .vars
+            .get_mut(base..)
+            .and_then(|vars| vars.iter_mut().rev().find(|(n, _)| *n == name));
+        match slot {
             Some(slot) => {
                 slot.1 = v;
                 Ok(())
@@ -420,7 +441,7 @@ impl<'a> State<'a, '_> {
     }
 
     pub(crate) fn var_value(&self, name: &str) -> Result<Rv, Error> {
-        match self.vars.iter().rev().find(|(n, _)| *n == name) {
+        match self.visible_vars().iter().rev().find(|(n, _)| *n == name) {
             Some((_, v)) => Ok(v.clone()),
             None => Err(self.error(format_args!("undefined variable: {name}"))),
         }
