@@ -256,3 +256,21 @@ fn rand_bytes_shape() {
     assert_eq!(rand_bytes(0).as_deref(), Ok(""));
     assert!(rand_bytes(-1).is_err());
 }
+
+/// The two-thread generator makes valid two-prime keys of the exact size with e = 65537.
+#[test]
+fn parallel_rsa_keys_are_valid() {
+    use rsa::traits::PrivateKeyParts;
+    for bits in [512, 1024, 1025] {
+        let PrivKey::Rsa(k) = PrivKey::generate_rsa(bits).expect("keygen") else {
+            panic!("expected an RSA key")
+        };
+        k.validate().expect("valid key");
+        assert_eq!(k.n().bits(), bits);
+        assert_eq!(k.e(), &rsa::BigUint::from(65537u32));
+        let primes = k.primes();
+        assert_eq!(primes.len(), 2);
+        assert_ne!(primes[0], primes[1]);
+        assert_eq!(&primes[0] * &primes[1], *k.n());
+    }
+}

@@ -189,14 +189,45 @@ fn ec_sec1(scalar: &[u8], curve: &[u8], point: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Parallel RSA attempts before falling back to the library's sequential generator (a retry
+/// is needed only when the primes collide or the exponent has no inverse: practically never).
+const RSA_ATTEMPTS: usize = 8;
+
 /// DER of the prime256v1 OID.
 const P256_OID: [u8; 10] = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
 /// DER of the secp384r1 OID.
 const P384_OID: [u8; 7] = [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22];
 
 impl PrivKey {
-    /// A new RSA key of `bits` bits.
+    /// A new RSA key of `bits` bits (two primes, e = 65537), the two primes searched for on
+    /// two threads: key generation dominates charts that call `genCA` and friends, and the
+    /// primes are independent. The key is what `rsa`'s own generator makes: primes with their
+    /// top two bits set, distinct, a modulus of exactly `bits` bits.
     pub fn generate_rsa(bits: usize) -> Result<PrivKey, String> {
+        use num_bigint_dig::RandPrime;
+        if bits < 64 {
+            // Tiny sizes need the generator's own checks (too few primes to choose from).
+            return rsa::RsaPrivateKey::new(&mut OsRng, bits)
+                .map(|k| PrivKey::Rsa(Box::new(k)))
+                .map_err(|e| format!("error generating rsa key: {e}"));
+        }
+        let half = bits / 2;
+        let exponent = rsa::BigUint::from(65537u32);
+        for _ in 0..RSA_ATTEMPTS {
+            let (p, q) = std::thread::scope(|s| {
+                let other = s.spawn(|| OsRng.gen_prime(bits - half));
+                let p = OsRng.gen_prime(half);
+                (p, other.join())
+            });
+            // A panicking prime search (never expected) falls back to the sequential path.
+            let Ok(q) = q else { break };
+            if p == q || (&p * &q).bits() != bits {
+                continue;
+            }
+            if let Ok(k) = rsa::RsaPrivateKey::from_primes(vec![p, q], exponent.clone()) {
+                return Ok(PrivKey::Rsa(Box::new(k)));
+            }
+        }
         rsa::RsaPrivateKey::new(&mut OsRng, bits)
             .map(|k| PrivKey::Rsa(Box::new(k)))
             .map_err(|e| format!("error generating rsa key: {e}"))
