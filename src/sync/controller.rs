@@ -3,7 +3,10 @@
 //! and sync those with an automated policy (the others are compared and their status
 //! written). Every poll re-applies selfHeal apps, which server-side apply makes idempotent;
 //! between polls, [`super::runtime`] reverts drift from watch events and refreshes on
-//! webhooks. Each handled app is timed, counted in [`super::metrics`] and logged.
+//! webhooks. Each handled app is timed, counted in [`super::metrics`] and logged. Every full
+//! poll first looks for sets orphaned by apps deleted without the resources finalizer
+//! ([`super::orphans`]): logged, counted, and warned about in the status of the apps that
+//! deploy to the same namespace.
 
 use super::application::Application;
 use super::git::GitCache;
