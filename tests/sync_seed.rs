@@ -551,5 +551,48 @@ async fn seed_gitops_workflow() {
             "{name} still exists"
         );
     }
+
+    // 10. The children carried no resources finalizer: as in Argo CD their objects stay,
+    // never pruned, and are reported as orphaned (poll report, `rudder app list` stderr).
+    let report = reconciler.poll("argocd").await.expect("poll");
+    let orphaned: Vec<&str> = report.orphaned.iter().map(|s| s.app.as_str()).collect();
+    eprintln!("orphaned after the cascade: {orphaned:?}");
+    for name in ["ghost", "home-fonta"] {
+        let set = report
+            .orphaned
+            .iter()
+            .find(|s| s.app == name)
+            .unwrap_or_else(|| panic!("{name} not orphaned: {orphaned:?}"));
+        assert!(
+            set.members.iter().any(|m| m.kind == "Deployment"),
+            "{set:?}"
+        );
+    }
+    let ghost_deploy = report
+        .orphaned
+        .iter()
+        .flat_map(|s| &s.members)
+        .find(|m| m.kind == "Deployment" && m.namespace == "blog")
+        .expect("ghost Deployment listed");
+    let deployments: Api<k8s_openapi::api::apps::v1::Deployment> =
+        Api::namespaced(client.clone(), "blog");
+    assert!(deployments
+        .get_opt(&ghost_deploy.name)
+        .await
+        .expect("get")
+        .is_some());
+    let (ok, _, err) = cli(&["app", "list"]);
+    assert!(ok, "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with(
+                "warning: Application argocd/ghost was deleted without the resources finalizer; "
+            ) && l.ends_with("orphaned (inventory secret blog/rudder.applyset.ghost)")),
+        "{err}"
+    );
+    assert_eq!(
+        err.lines().filter(|l| l.contains("orphaned")).count(),
+        report.orphaned.len()
+    );
     let _ = std::fs::remove_dir_all(&work);
 }

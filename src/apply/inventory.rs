@@ -26,6 +26,9 @@ pub const GROUP_KINDS: &str = "applyset.kubernetes.io/contains-group-kinds";
 pub const ADDITIONAL_NAMESPACES: &str = "applyset.kubernetes.io/additional-namespaces";
 /// Data key of the exact member list.
 pub const MEMBERS_KEY: &str = "members";
+/// Annotation naming the Application (`<namespace>/<name>`) whose sync controller owns the
+/// set; absent on sets applied by `rudder apply` (never reported as orphans).
+pub const OWNER: &str = "rudder.dev/application";
 
 /// KEP-3659 id of a parent: `applyset-` + unpadded base64url(sha256(`name.namespace.kind.group`))
 /// + `-v1`.
@@ -72,6 +75,8 @@ pub struct Inventory {
     pub members: Vec<Member>,
     /// Whether the parent exists in the cluster.
     pub exists: bool,
+    /// The owning Application (`<namespace>/<name>`), written as the [`OWNER`] annotation.
+    pub owner: Option<String>,
 }
 
 impl Inventory {
@@ -84,6 +89,7 @@ impl Inventory {
             namespace: namespace.to_string(),
             members: Vec::new(),
             exists: false,
+            owner: None,
         }
     }
 
@@ -142,6 +148,9 @@ impl Inventory {
         if !extra.is_empty() {
             annotations.insert(ADDITIONAL_NAMESPACES.into(), extra.into());
         }
+        if let Some(owner) = &self.owner {
+            annotations.insert(OWNER.into(), owner.as_str().into());
+        }
         Ok(serde_json::json!({
             "apiVersion": "v1",
             "kind": "Secret",
@@ -185,13 +194,9 @@ pub async fn read(
             inv.id
         )));
     }
-    let tool = secret
-        .metadata
-        .annotations
-        .unwrap_or_default()
-        .get(TOOLING)
-        .cloned()
-        .unwrap_or_default();
+    let annotations = secret.metadata.annotations.unwrap_or_default();
+    inv.owner = annotations.get(OWNER).cloned();
+    let tool = annotations.get(TOOLING).cloned().unwrap_or_default();
     if !tool.starts_with("rudder/") {
         return Err(ApplyError::Inventory(format!(
             "Secret {namespace}/{} is managed by {tool:?}, not rudder",
@@ -294,7 +299,12 @@ mod tests {
             "Certificate.cert-manager.io,Deployment.apps,Namespace,Service"
         );
         assert_eq!(inv.additional_namespaces(), "cert-manager");
+        // A CLI release names no owner; a controller-applied set names its Application.
         let secret = inv.to_secret_json().expect("json");
+        assert!(secret["metadata"]["annotations"].get(OWNER).is_none());
+        inv.owner = Some("argocd/web".into());
+        let secret = inv.to_secret_json().expect("json");
+        assert_eq!(secret["metadata"]["annotations"][OWNER], "argocd/web");
         assert_eq!(
             secret["metadata"]["labels"][ID_LABEL],
             serde_json::json!(inv.id)

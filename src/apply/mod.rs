@@ -89,6 +89,10 @@ pub struct ApplyOptions {
     pub include_crds: bool,
     /// Run Helm hooks (pre-*/post-install and -upgrade); test hooks are always skipped.
     pub run_hooks: bool,
+    /// The Application (`<namespace>/<name>`) that owns the set, recorded on the inventory
+    /// parent so sets left behind by a deleted app can be reported as orphaned. `None` for
+    /// `rudder apply` (CLI releases are never orphans).
+    pub owner: Option<String>,
 }
 
 impl Default for ApplyOptions {
@@ -107,6 +111,7 @@ impl Default for ApplyOptions {
             render_complete: true,
             include_crds: true,
             run_hooks: true,
+            owner: None,
         }
     }
 }

@@ -142,6 +142,7 @@ pub async fn apply(
         ensure_namespace(ctx, namespace).await?;
     }
     let mut inv = inventory::read(ctx, release, namespace).await?;
+    inv.owner = opts.owner.clone();
     let mut report = ApplyReport {
         applyset_id: inv.id.clone(),
         dry_run: opts.dry_run,
@@ -438,6 +439,7 @@ pub async fn delete(
     opts: &ApplyOptions,
 ) -> Result<ApplyReport, ApplyError> {
     let mut inv = inventory::read(ctx, release, namespace).await?;
+    inv.owner = opts.owner.clone();
     let mut report = ApplyReport {
         applyset_id: inv.id.clone(),
         dry_run: opts.dry_run,

@@ -42,6 +42,19 @@ async fn compare(
     Ok(r.compare(&app, revision).await?.1)
 }
 
+/// Prints one warning per orphaned set (apps deleted without the resources finalizer) on
+/// stderr, so `-o json` output stays pure JSON.
+pub async fn warn_orphans(r: &crate::sync::reconcile::Reconciler, namespace: &str) {
+    match r.scan_orphans(namespace).await {
+        Ok(sets) => {
+            for s in sets {
+                eprintln!("{}", s.warning());
+            }
+        }
+        Err(e) => eprintln!("warning: cannot look for orphaned resources: {e}"),
+    }
+}
+
 /// `rudder app history NAME`: the `ID  DATE  REVISION` table, the IDs, or the raw JSON.
 pub async fn history(cluster: &SyncClusterArgs, name: &str, output: &str) -> Result<(), String> {
     let r = reconciler(cluster).await?;

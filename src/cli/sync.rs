@@ -467,6 +467,7 @@ pub fn run_app(a: AppArgs) -> Result<(), String> {
                 } else {
                     print!("{}", list_table(&apps));
                 }
+                super::app::warn_orphans(&r, &cluster.namespace).await;
                 Ok(())
             }
             AppCommand::Get {
@@ -491,7 +492,9 @@ pub fn run_app(a: AppArgs) -> Result<(), String> {
             } => {
                 let r = reconciler(&cluster).await?;
                 let app = get_app(r.ctx.client(), &cluster.namespace, &name).await?;
-                let out = r.sync(&app, prune).await;
+                // Keeps the app's OrphanedResourceWarning (a failed look-up reports none).
+                let _ = r.scan_orphans(&cluster.namespace).await;
+                let out = r.with_orphans(&app, r.sync(&app, prune).await);
                 write_status(r.ctx.client(), &app, &out).await?;
                 let app = get_app(r.ctx.client(), &cluster.namespace, &name).await?;
                 if output == "json" {

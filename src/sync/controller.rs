@@ -3,11 +3,15 @@
 //! and sync those with an automated policy (the others are compared and their status
 //! written). Every poll re-applies selfHeal apps, which server-side apply makes idempotent;
 //! between polls, [`super::runtime`] reverts drift from watch events and refreshes on
-//! webhooks. Each handled app is timed, counted in [`super::metrics`] and logged.
+//! webhooks. Each handled app is timed, counted in [`super::metrics`] and logged. Every full
+//! poll first looks for sets orphaned by apps deleted without the resources finalizer
+//! ([`super::orphans`]): logged, counted, and warned about in the status of the apps that
+//! deploy to the same namespace.
 
 use super::application::Application;
 use super::git::GitCache;
 use super::logging;
+use super::orphans::OrphanedSet;
 use super::reconcile::{list_apps, write_status, Reconciler, SyncOutcome};
 use crate::apply::ClusterContext;
 use std::collections::BTreeSet;
@@ -52,6 +56,8 @@ pub struct PollReport {
     pub refreshed: Vec<(String, Result<SyncOutcome, String>)>,
     /// Unparseable apps.
     pub skipped: Vec<String>,
+    /// Sets left behind by apps deleted without the resources finalizer (full polls only).
+    pub orphaned: Vec<super::orphans::OrphanedSet>,
 }
 
 impl Reconciler {
@@ -63,13 +69,47 @@ impl Reconciler {
             git: Arc::new(Mutex::new(GitCache::new(cache_dir))),
             renders: Arc::new(super::render_cache::RenderCache::new(metrics.clone())),
             metrics,
+            orphans: Arc::default(),
         }
+    }
+
+    /// Looks for orphaned sets of the apps of `namespace` and keeps them for the status
+    /// conditions of the next reconciles. A failed look-up keeps the previous result.
+    pub async fn scan_orphans(&self, namespace: &str) -> Result<Vec<OrphanedSet>, String> {
+        let sets = super::orphans::find(self.ctx.client(), namespace).await?;
+        if let Ok(mut g) = self.orphans.lock() {
+            g.clone_from(&sets);
+        }
+        Ok(sets)
+    }
+
+    /// `out` with the number of orphaned objects in `app`'s destination namespace.
+    pub fn with_orphans(&self, app: &Application, mut out: SyncOutcome) -> SyncOutcome {
+        if let Ok(g) = self.orphans.lock() {
+            out.orphaned = super::orphans::count_in(&g, app.dest_namespace());
+        }
+        out
     }
 
     /// One poll: a fresh fetch of every repository, then every app of `namespace` handled once.
     pub async fn poll(&self, namespace: &str) -> Result<PollReport, String> {
         self.metrics.record_poll();
-        let report = self.poll_matching(namespace, "timer", |_| true).await?;
+        // Before the apps are handled, so their statuses carry this poll's orphan warning.
+        let orphaned = match self.scan_orphans(namespace).await {
+            Ok(sets) => {
+                logging::orphans(&sets);
+                self.metrics
+                    .set_orphans(namespace, super::orphans::per_app(&sets));
+                sets
+            }
+            Err(e) => {
+                self.metrics.record_error("orphans");
+                logging::event("WARN", "orphan_scan_failed", &[("message", e.into())]);
+                Vec::new()
+            }
+        };
+        let mut report = self.poll_matching(namespace, "timer", |_| true).await?;
+        report.orphaned = orphaned;
         let live: BTreeSet<String> = report
             .synced
             .iter()
@@ -262,7 +302,7 @@ impl Reconciler {
         } else if app.automated_policy().is_some_and(|a| !a.self_heal) {
             // Without selfHeal, Argo CD syncs a revision once: drift at an already synced
             // revision is only reported (OutOfSync), a new revision is synced.
-            let out = self.refresh(app).await;
+            let out = self.with_orphans(app, self.refresh(app).await);
             let resync = out.phase == "Succeeded"
                 && out.sync_status == "OutOfSync"
                 && out.revision.as_deref() != app.last_synced_revision();
@@ -278,7 +318,7 @@ impl Reconciler {
             // selfHeal: every poll re-applies (idempotent under server-side apply).
             report.synced.push((name, self.reconcile(app).await));
         } else {
-            let out = self.refresh(app).await;
+            let out = self.with_orphans(app, self.refresh(app).await);
             let r = write_status(self.ctx.client(), app, &out)
                 .await
                 .map(|_| out);

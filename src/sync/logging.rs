@@ -154,6 +154,26 @@ pub fn prunes(app: &str, revision: &str, report: &crate::apply::ApplyReport) {
     }
 }
 
+/// Logs one `orphaned` event per set left behind by an app deleted without the resources
+/// finalizer (once per full poll, until the app is re-created or the objects removed).
+pub fn orphans(sets: &[super::orphans::OrphanedSet]) {
+    for s in sets {
+        event(
+            "WARN",
+            "orphaned",
+            &[
+                ("app", s.app.as_str().into()),
+                ("namespace", s.namespace.as_str().into()),
+                ("objects", s.members.len().into()),
+                (
+                    "inventory",
+                    format!("{}/{}", s.namespace, s.inventory).into(),
+                ),
+            ],
+        );
+    }
+}
+
 /// `url` without a password or token (`https://user:secret@host/x` → `https://user:***@host/x`).
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {

@@ -31,6 +31,7 @@ struct Inner {
     errors: BTreeMap<String, u64>,
     polls: u64,
     leader: Option<bool>,
+    orphaned: BTreeMap<AppKey, usize>,
 }
 
 /// The controller's metric registry (cheap to share behind an `Arc`).
@@ -127,6 +128,16 @@ impl Metrics {
         self.with(|m| {
             m.info
                 .retain(|(n, ns), _| ns != namespace || names.contains(n))
+        });
+    }
+
+    /// The orphaned objects per deleted app of `namespace` (replaces the previous poll's).
+    pub fn set_orphans(&self, namespace: &str, per_app: BTreeMap<String, usize>) {
+        self.with(|m| {
+            m.orphaned.retain(|(_, ns), _| ns != namespace);
+            for (app, n) in per_app {
+                m.orphaned.insert((app, namespace.to_string()), n);
+            }
         });
     }
 
@@ -288,6 +299,16 @@ fn render_inner(m: &Inner) -> String {
     for (k, v) in &m.errors {
         let _ = writeln!(o, "rudder_errors_total{} {v}", labels(&[("kind", k)]));
     }
+    header(
+        &mut o,
+        "rudder_orphaned_objects",
+        "gauge",
+        "Objects left by an application deleted without the resources finalizer.",
+    );
+    for ((a, ns), v) in &m.orphaned {
+        let l = labels(&[("application", a), ("namespace", ns)]);
+        let _ = writeln!(o, "rudder_orphaned_objects{l} {v}");
+    }
     if let Some(l) = m.leader {
         header(
             &mut o,
@@ -366,6 +387,11 @@ mod tests {
         assert!(m.render().contains(r#"rudder_app_info{name="ghost""#));
         m.set_leader(true);
         assert!(m.render().lines().any(|l| l == "rudder_leader 1"));
+        m.set_orphans("argocd", BTreeMap::from([("gone".to_string(), 3)]));
+        let want = r#"rudder_orphaned_objects{application="gone",namespace="argocd"} 3"#;
+        assert!(m.render().lines().any(|l| l == want));
+        m.set_orphans("argocd", BTreeMap::new());
+        assert!(!m.render().contains("rudder_orphaned_objects{"));
         // Every sample line is `name{labels} value` or `name value`.
         for l in m.render().lines().filter(|l| !l.starts_with('#')) {
             let (_, v) = l.rsplit_once(' ').unwrap_or(("", "x"));

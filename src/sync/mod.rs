@@ -16,6 +16,7 @@
 //! Private repositories: [`repocreds`] finds Argo CD's credential Secrets for a URL and
 //! [`gitauth`] hands them to git (askpass, SSH key file); [`settings`] reads them and the
 //! health opt-in from the cluster per reconcile. [`compare`] backs `rudder app diff|history`.
+//! [`orphans`] reports the objects of apps deleted without the resources finalizer.
 //!
 //! ```ignore
 //! use rudder::sync::reconcile::Reconciler;
@@ -40,6 +41,7 @@ pub mod http;
 pub mod leader;
 pub mod logging;
 pub mod metrics;
+pub mod orphans;
 pub mod reconcile;
 pub mod render_cache;
 pub mod repocreds;

@@ -30,6 +30,8 @@ pub struct Reconciler {
     pub metrics: Arc<super::metrics::Metrics>,
     /// Renders per app, reused while their inputs are unchanged.
     pub renders: Arc<super::render_cache::RenderCache>,
+    /// Orphaned sets found by the last full poll (for `OrphanedResourceWarning`).
+    pub orphans: Arc<Mutex<Vec<super::orphans::OrphanedSet>>>,
 }
 
 /// The result of one sync attempt.
@@ -52,6 +54,8 @@ pub struct SyncOutcome {
     /// A comparison only (manual sync policy): no operation ran, so `operationState` and
     /// `history` are left as they are.
     pub refresh_only: bool,
+    /// Orphaned objects in the app's destination namespace (`OrphanedResourceWarning`).
+    pub orphaned: usize,
 }
 
 /// One entry of `status.resources`.
@@ -66,7 +70,7 @@ pub struct ResourceStatus {
 }
 
 impl SyncOutcome {
-    fn error(revision: Option<String>, message: String) -> SyncOutcome {
+    pub(crate) fn error(revision: Option<String>, message: String) -> SyncOutcome {
         SyncOutcome {
             revision,
             sync_status: "Unknown".into(),
@@ -188,6 +192,7 @@ impl Reconciler {
             // App-of-apps: children removed from Git are pruned, as Argo CD does; their own
             // resources follow only if they carry the resources finalizer.
             confirm_kinds: vec!["Application".into()],
+            owner: Some(super::orphans::owner_of(app)),
             ..ApplyOptions::default()
         }
     }
@@ -259,8 +264,8 @@ impl Reconciler {
             phase: "Succeeded".into(),
             message: String::new(),
             resources,
-            changed: false,
             refresh_only: true,
+            ..SyncOutcome::default()
         }
     }
 
@@ -334,14 +339,14 @@ impl Reconciler {
             message,
             resources,
             changed: !report.is_noop(),
-            refresh_only: false,
+            ..SyncOutcome::default()
         }
     }
 
     /// Syncs `app` (pruning per its automated policy) and writes its status.
     pub async fn reconcile(&self, app: &Application) -> Result<SyncOutcome, String> {
         let prune = app.automated_policy().is_some_and(|a| a.prune);
-        let out = self.sync(app, prune).await;
+        let out = self.with_orphans(app, self.sync(app, prune).await);
         write_status(self.ctx.client(), app, &out).await?;
         Ok(out)
     }
@@ -356,6 +361,7 @@ impl Reconciler {
             force_conflicts: true,
             // Deleting the app is the user's explicit confirmation.
             confirm_prune: true,
+            owner: Some(super::orphans::owner_of(app)),
             ..ApplyOptions::default()
         };
         match apply::delete(&self.ctx, app.inventory_name(), app.dest_namespace(), &opts).await {
@@ -440,12 +446,18 @@ pub fn status_json(app: &Application, out: &SyncOutcome) -> Json {
             r
         })
         .collect();
-    let conditions = if out.phase == "Error" {
-        json!([{"type": "ComparisonError", "message": out.message, "lastTransitionTime": ts}])
-    } else if out.phase == "Failed" {
-        json!([{"type": "SyncError", "message": out.message, "lastTransitionTime": ts}])
-    } else {
+    let mut conditions: Vec<Json> = match out.phase.as_str() {
+        "Error" => vec![json!({"type": "ComparisonError", "message": out.message,
+            "lastTransitionTime": ts})],
+        "Failed" => vec![json!({"type": "SyncError", "message": out.message,
+            "lastTransitionTime": ts})],
+        _ => Vec::new(),
+    };
+    conditions.extend(super::orphans::condition(out.orphaned, &ts));
+    let conditions = if conditions.is_empty() {
         Json::Null
+    } else {
+        json!(conditions)
     };
     let mut status = json!({
         "sync": {"status": out.sync_status, "comparedTo": {"source": source,
@@ -521,6 +533,7 @@ mod tests {
             resources: Vec::new(),
             changed,
             refresh_only: false,
+            orphaned: 0,
         }
     }
 
