@@ -24,7 +24,18 @@ pub(super) fn flow_simple_key_check(text: &str) -> Result<(), String> {
     if !text.contains(['{', '[']) {
         return Ok(());
     }
-    let chars: Vec<char> = text.chars().collect();
+    // Key tokens come in text order: a cursor finds the character at a token's (character)
+    // index without collecting the whole text.
+    let mut cursor = text.chars();
+    let mut cursor_at = 0usize;
+    let mut char_at = |index: usize| -> Option<char> {
+        if index < cursor_at {
+            return text.chars().nth(index);
+        }
+        let c = cursor.nth(index - cursor_at);
+        cursor_at = index + 1;
+        c
+    };
     // Innermost open flow collections: (start, is_mapping).
     let mut flows: Vec<(Marker, bool)> = Vec::new();
     let mut pending: Vec<PendingKey> = Vec::new();
@@ -41,7 +52,7 @@ pub(super) fn flow_simple_key_check(text: &str) -> Result<(), String> {
             }
             TokenType::Key if !flows.is_empty() => {
                 // In flow context `?` always starts an explicit key.
-                let explicit = chars.get(mark.index()) == Some(&'?');
+                let explicit = char_at(mark.index()) == Some('?');
                 pending.push(PendingKey {
                     start: (!explicit).then_some(mark),
                     level: flows.len(),
