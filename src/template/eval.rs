@@ -38,7 +38,7 @@ impl<'a> State<'a, '_> {
         match first {
             Arg::Field { ident, .. } => {
                 self.at = At::Arg(first);
-                self.eval_field_chain(dot, dot.clone(), first, ident, Some(cmd), fin)
+                self.eval_dot_fields(dot, first, ident, Some(cmd), fin)
             }
             Arg::Chain { .. } => self.eval_chain(dot, first, Some(cmd), fin),
             Arg::Identifier { name, .. } => self.eval_function(dot, first, name, cmd, fin),
@@ -266,7 +266,7 @@ impl<'a> State<'a, '_> {
                 };
             }
             Arg::Field { ident, .. } => {
-                let v = self.eval_field_chain(dot, dot.clone(), arg, ident, None, None)?;
+                let v = self.eval_dot_fields(dot, arg, ident, None, None)?;
                 return self.validate(v, param);
             }
             Arg::Variable(var) => {

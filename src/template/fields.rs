@@ -23,6 +23,28 @@ impl<'a> State<'a, '_> {
         self.eval_field_chain_at(dot, receiver, At::Arg(node), ident, cmd, fin)
     }
 
+    /// `.A.B` on dot itself: plain map keys are read straight from dot, which is copied only
+    /// when the general path is needed.
+    pub(crate) fn eval_dot_fields(
+        &mut self,
+        dot: &Rv,
+        node: &'a Arg,
+        ident: &'a [String],
+        cmd: Option<&'a Command>,
+        fin: Option<Rv>,
+    ) -> Result<Rv, Error> {
+        let has_args = cmd.is_some_and(|c| c.args.len() > 1) || fin.is_some();
+        if !has_args {
+            let zero = self.env.options.missing_key == MissingKey::Zero;
+            if let Some((k, v)) = walk_maps(&dot.v, ident, zero) {
+                if k == ident.len() {
+                    return Ok(Rv::iface(v));
+                }
+            }
+        }
+        self.eval_field_chain_at(dot, dot.clone(), At::Arg(node), ident, cmd, fin)
+    }
+
     pub(crate) fn eval_field_chain_at(
         &mut self,
         dot: &Rv,
