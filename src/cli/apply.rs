@@ -4,7 +4,8 @@
 use crate::apply::kubeconfig::{self, ClientOptions};
 use crate::apply::{self, Action, ApplyOptions, ApplyReport, ClusterContext, DiffReport};
 use crate::chart::load;
-use crate::render::{render_chart_with, RenderOptions, Rendered, ValueOptions};
+use crate::cli::template::ValueArgs;
+use crate::render::{render_chart_with, RenderOptions, Rendered};
 use crate::template::{Host, NoHost};
 use clap::Args;
 use std::path::PathBuf;
@@ -27,24 +28,8 @@ pub struct ClusterArgs {
 /// The `helm template` flags that shape a render.
 #[derive(Args, Debug, Clone, Default)]
 pub struct RenderArgs {
-    /// Specify values in a YAML file (can specify multiple).
-    #[arg(short = 'f', long = "values", value_delimiter = ',')]
-    values: Vec<PathBuf>,
-    /// Set values on the command line (key1=val1,key2=val2).
-    #[arg(long = "set")]
-    set: Vec<String>,
-    /// Set STRING values on the command line.
-    #[arg(long = "set-string")]
-    set_string: Vec<String>,
-    /// Set values from files (key=path).
-    #[arg(long = "set-file")]
-    set_file: Vec<String>,
-    /// Set JSON values on the command line.
-    #[arg(long = "set-json")]
-    set_json: Vec<String>,
-    /// Set a literal STRING value on the command line.
-    #[arg(long = "set-literal")]
-    set_literal: Vec<String>,
+    #[command(flatten)]
+    values: ValueArgs,
     /// Kubernetes version for Capabilities.KubeVersion (default: the server's).
     #[arg(long = "kube-version")]
     kube_version: Option<String>,
@@ -162,15 +147,7 @@ fn render(
     host: &dyn Host,
 ) -> Result<Rendered, String> {
     let chart = load::load(std::path::Path::new(chart))?;
-    let values = ValueOptions {
-        value_files: r.values.clone(),
-        set: r.set.clone(),
-        set_string: r.set_string.clone(),
-        set_file: r.set_file.clone(),
-        set_json: r.set_json.clone(),
-        set_literal: r.set_literal.clone(),
-    }
-    .merge()?;
+    let values = r.values.options().merge()?;
     let mut api_versions = live.map(ClusterContext::api_versions).unwrap_or_default();
     api_versions.extend(r.api_versions.iter().cloned());
     let opts = RenderOptions {

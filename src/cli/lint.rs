@@ -2,7 +2,8 @@
 //! (`==> Linting PATH`, `[INFO]`/`[WARNING]`/`[ERROR] file: message`, the closing count).
 
 use crate::chart::load;
-use crate::render::{render_files, RenderOptions, ValueOptions};
+use crate::cli::template::ValueArgs;
+use crate::render::{render_files, RenderOptions};
 use crate::template::{NoHost, Value};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -16,12 +17,8 @@ pub struct LintArgs {
     /// Fail on lint warnings.
     #[arg(long = "strict")]
     strict: bool,
-    /// Specify values in a YAML file (can specify multiple).
-    #[arg(short = 'f', long = "values", value_delimiter = ',')]
-    values: Vec<PathBuf>,
-    /// Set values on the command line.
-    #[arg(long = "set")]
-    set: Vec<String>,
+    #[command(flatten)]
+    values: ValueArgs,
 }
 
 #[derive(PartialEq, Eq, PartialOrd, Ord, Clone, Copy)]
@@ -144,11 +141,7 @@ fn lint_chart(path: &Path, a: &LintArgs) -> Vec<Message> {
             "directory not found".into(),
         );
     }
-    let values = ValueOptions {
-        value_files: a.values.clone(),
-        set: a.set.clone(),
-        ..Default::default()
-    };
+    let values = a.values.options();
     let rendered = values
         .merge()
         .and_then(|user| load::load(path).map(|c| (c, user)))

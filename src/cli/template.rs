@@ -8,12 +8,9 @@ use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Flags of `helm template` (every flag helm accepts is accepted; cluster-only ones are ignored).
-#[derive(Args, Debug, Default)]
-pub struct TemplateArgs {
-    /// `[NAME] CHART` (more are rejected in [`run`] with helm's wording).
-    #[arg(num_args = 1.., required = true)]
-    args: Vec<String>,
+/// Helm's value flags, shared by `template`, `apply`/`diff` and `lint` (helm's `values.Options`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct ValueArgs {
     /// Specify values in a YAML file (can specify multiple).
     #[arg(short = 'f', long = "values", value_delimiter = ',')]
     values: Vec<PathBuf>,
@@ -32,6 +29,30 @@ pub struct TemplateArgs {
     /// Set a literal STRING value on the command line.
     #[arg(long = "set-literal")]
     set_literal: Vec<String>,
+}
+
+impl ValueArgs {
+    /// The flags as the loader's [`ValueOptions`].
+    pub fn options(&self) -> ValueOptions {
+        ValueOptions {
+            value_files: self.values.clone(),
+            set: self.set.clone(),
+            set_string: self.set_string.clone(),
+            set_file: self.set_file.clone(),
+            set_json: self.set_json.clone(),
+            set_literal: self.set_literal.clone(),
+        }
+    }
+}
+
+/// Flags of `helm template` (every flag helm accepts is accepted; cluster-only ones are ignored).
+#[derive(Args, Debug, Default)]
+pub struct TemplateArgs {
+    /// `[NAME] CHART` (more are rejected in [`run`] with helm's wording).
+    #[arg(num_args = 1.., required = true)]
+    args: Vec<String>,
+    #[command(flatten)]
+    values: ValueArgs,
     /// Namespace scope for this request.
     #[arg(
         short = 'n',
@@ -172,15 +193,7 @@ pub fn render_text_with_crds(
         None => name,
     };
     locate_chart(&chart_path)?;
-    let values = ValueOptions {
-        value_files: a.values.clone(),
-        set: a.set.clone(),
-        set_string: a.set_string.clone(),
-        set_file: a.set_file.clone(),
-        set_json: a.set_json.clone(),
-        set_literal: a.set_literal.clone(),
-    }
-    .merge()?;
+    let values = a.values.options().merge()?;
     // Helm merges the values (reading -f and --set-file files) before it loads the chart.
     // Helm resolves the chart to an absolute path, which its archive errors quote.
     let chart_abs = std::path::absolute(&chart_path).unwrap_or_else(|_| chart_path.clone().into());
