@@ -5,37 +5,9 @@
 
 use unicode_general_category::{get_general_category, GeneralCategory as G};
 
-/// `unicode.IsPrint`.
+/// `unicode.IsPrint`, from Go's own tables (Unicode 15.0.0), as `strconv` and `fmt` use them.
 pub fn is_print(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    use G::*;
-    matches!(
-        get_general_category(c),
-        UppercaseLetter
-            | LowercaseLetter
-            | TitlecaseLetter
-            | ModifierLetter
-            | OtherLetter
-            | NonspacingMark
-            | SpacingMark
-            | EnclosingMark
-            | DecimalNumber
-            | LetterNumber
-            | OtherNumber
-            | ConnectorPunctuation
-            | DashPunctuation
-            | OpenPunctuation
-            | ClosePunctuation
-            | InitialPunctuation
-            | FinalPunctuation
-            | OtherPunctuation
-            | MathSymbol
-            | CurrencySymbol
-            | ModifierSymbol
-            | OtherSymbol
-    )
+    crate::template::strconv::is_print(c as u32)
 }
 
 /// `unicode.IsPunct` (category P).

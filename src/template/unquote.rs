@@ -18,25 +18,9 @@ pub const INVALID_SYNTAX: &str = "invalid syntax";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SyntaxError;
 
-/// Go's `unicode.IsPrint`. ASCII is exact; beyond ASCII this approximates the Unicode tables
-/// (Go's categories L, M, N, P, S plus U+0020) by excluding control, format, separator and
-/// private-use code points, which covers everything a template realistically contains.
+/// Go's `unicode.IsPrint` (Go's Unicode 15.0.0 tables, shared with `fmt`).
 pub fn is_print(c: char) -> bool {
-    let u = c as u32;
-    if u < 0x80 {
-        return (0x20..0x7f).contains(&u);
-    }
-    if c.is_control() {
-        return false;
-    }
-    !matches!(u,
-        0xA0 | 0xAD | 0x34F | 0x61C | 0x180E | 0x1680
-        | 0x600..=0x605 | 0x6DD | 0x70F | 0x8E2
-        | 0x2000..=0x200F | 0x2028..=0x202F | 0x205F..=0x206F
-        | 0x3000 | 0xD800..=0xDFFF | 0xE000..=0xF8FF | 0xFEFF | 0xFFF9..=0xFFFB
-        | 0xFFFE | 0xFFFF | 0x110BD | 0x110CD | 0x13430..=0x1343F
-        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F
-        | 0xF0000..=0x10FFFF)
+    super::strconv::is_print(c as u32)
 }
 
 /// Go's `strconv.Quote` (and `fmt`'s `%q` of a string).
