@@ -4,11 +4,10 @@
 use super::ast::{Arg, Command, NumberNode, Pipe, VariableNode};
 use super::error::Error;
 use super::exec::{grow, At, Rv, State};
-use super::fields::walk_maps;
 use super::format;
 use super::funcs::{Function, Param};
 use super::objects::Complex;
-use super::set::{find_function, MissingKey};
+use super::set::find_function;
 use super::value::{Object, Value};
 
 impl<'a> State<'a, '_> {
@@ -105,17 +104,10 @@ impl<'a> State<'a, '_> {
     ) -> Result<Rv, Error> {
         self.at = At::Var(var);
         // `$x.a.b` through plain maps: walk from the variable's slot without copying it.
-        let has_args = cmd.is_some_and(|c| c.args.len() > 1) || fin.is_some();
-        if var.ident.len() > 1 && !has_args {
-            let zero = self.env.options.missing_key == MissingKey::Zero;
-            let fields = &var.ident[1..];
-            let name = var.ident[0].as_str();
-            if let Some((_, slot)) = self.visible_vars().iter().rev().find(|(n, _)| *n == name) {
-                if let Some((k, v)) = walk_maps(&slot.v, fields, zero) {
-                    if k == fields.len() {
-                        return Ok(Rv::iface(v));
-                    }
-                }
+        if let Some((name, fields)) = var.ident.split_first().filter(|(_, f)| !f.is_empty()) {
+            let slot = self.visible_vars().iter().rev().find(|(n, _)| *n == name);
+            if let Some(v) = slot.and_then(|(_, s)| self.plain_fields(&s.v, fields, cmd, &fin)) {
+                return Ok(v);
             }
         }
         let value = self.var_value(&var.ident[0])?;

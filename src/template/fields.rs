@@ -33,16 +33,30 @@ impl<'a> State<'a, '_> {
         cmd: Option<&'a Command>,
         fin: Option<Rv>,
     ) -> Result<Rv, Error> {
-        let has_args = cmd.is_some_and(|c| c.args.len() > 1) || fin.is_some();
-        if !has_args {
-            let zero = self.env.options.missing_key == MissingKey::Zero;
-            if let Some((k, v)) = walk_maps(&dot.v, ident, zero) {
-                if k == ident.len() {
-                    return Ok(Rv::iface(v));
-                }
-            }
+        if let Some(v) = self.plain_fields(&dot.v, ident, cmd, &fin) {
+            return Ok(v);
         }
         self.eval_field_chain_at(dot, dot.clone(), At::Arg(node), ident, cmd, fin)
+    }
+
+    /// The value of `fields` on `receiver` when every step is a plain map key and no argument
+    /// is given (what nearly every `.Values.a.b` is), read without copying the receiver;
+    /// `None` sends the caller to the general path.
+    pub(crate) fn plain_fields(
+        &self,
+        receiver: &Value,
+        fields: &[String],
+        cmd: Option<&Command>,
+        fin: &Option<Rv>,
+    ) -> Option<Rv> {
+        if has_args(cmd, fin) {
+            return None;
+        }
+        let zero = self.env.options.missing_key == MissingKey::Zero;
+        match walk_maps(receiver, fields, zero) {
+            Some((k, v)) if k == fields.len() => Some(Rv::iface(v)),
+            _ => None,
+        }
     }
 
     pub(crate) fn eval_field_chain_at(
@@ -55,10 +69,13 @@ impl<'a> State<'a, '_> {
         fin: Option<Rv>,
     ) -> Result<Rv, Error> {
         let n = ident.len();
-        // Plain map keys (nearly every `.Values.a.b`) are walked by reference first; the
-        // general path below takes over where a method, object, nil or error is involved.
-        let has_args = cmd.is_some_and(|c| c.args.len() > 1) || fin.is_some();
-        let fast = if has_args { n.saturating_sub(1) } else { n };
+        // Plain map keys are walked by reference first; the general path below takes over
+        // where a method, object, nil or error is involved.
+        let fast = if has_args(cmd, &fin) {
+            n.saturating_sub(1)
+        } else {
+            n
+        };
         let zero = self.env.options.missing_key == MissingKey::Zero;
         let mut done = 0;
         if let Some((k, v)) = ident
@@ -90,7 +107,7 @@ impl<'a> State<'a, '_> {
         fin: Option<Rv>,
         receiver: Rv,
     ) -> Result<Rv, Error> {
-        let has_args = cmd.is_some_and(|c| c.args.len() > 1) || fin.is_some();
+        let has_args = has_args(cmd, &fin);
         match &receiver.v {
             Value::Nil if !receiver.iface => {
                 if self.env.options.missing_key == MissingKey::Error {
@@ -168,7 +185,7 @@ impl<'a> State<'a, '_> {
 /// many names were consumed and the (cloned) value reached, or `None` when the first name is
 /// not a plain map lookup. A missing key ends the walk with nil under `missingkey=zero`
 /// (what Go's map index yields); other modes leave the missing key to the general path.
-pub(crate) fn walk_maps(v: &Value, names: &[String], zero_missing: bool) -> Option<(usize, Value)> {
+fn walk_maps(v: &Value, names: &[String], zero_missing: bool) -> Option<(usize, Value)> {
     let (Value::Map(m), Some(name)) = (v, names.first()) else {
         return None;
     };
@@ -185,4 +202,9 @@ pub(crate) fn walk_maps(v: &Value, names: &[String], zero_missing: bool) -> Opti
         None if zero_missing => Some((1, Value::Nil)),
         None => None,
     }
+}
+
+/// Whether a field at the end of `cmd` (or fed by a pipeline's `fin`) is given arguments.
+fn has_args(cmd: Option<&Command>, fin: &Option<Rv>) -> bool {
+    cmd.is_some_and(|c| c.args.len() > 1) || fin.is_some()
 }
