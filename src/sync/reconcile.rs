@@ -380,18 +380,9 @@ impl Reconciler {
             })
             .collect();
         let patch = json!({"metadata": {"finalizers": rest}});
-        app_api(self.ctx.client(), app.namespace())
-            .patch(
-                &app.metadata.name,
-                &PatchParams {
-                    field_manager: Some(STATUS_MANAGER.into()),
-                    ..PatchParams::default()
-                },
-                &Patch::Merge(&patch),
-            )
+        merge_patch_app(self.ctx.client(), app, &patch)
             .await
-            .map_err(|e| format!("removing finalizer of {}: {e}", app.metadata.name))?;
-        Ok(())
+            .map_err(|e| format!("removing finalizer of {}: {e}", app.metadata.name))
     }
 }
 
@@ -505,18 +496,25 @@ pub async fn write_status(
     out: &SyncOutcome,
 ) -> Result<(), String> {
     let patch = json!({"status": status_json(app, out)});
-    app_api(client, app.namespace())
-        .patch(
-            &app.metadata.name,
-            &PatchParams {
-                field_manager: Some(STATUS_MANAGER.into()),
-                ..PatchParams::default()
-            },
-            &Patch::Merge(&patch),
-        )
+    merge_patch_app(client, app, &patch)
         .await
-        .map_err(|e| format!("writing status of {}: {e}", app.metadata.name))?;
-    Ok(())
+        .map_err(|e| format!("writing status of {}: {e}", app.metadata.name))
+}
+
+/// A JSON merge patch of an Application under the controller's status field manager.
+async fn merge_patch_app(
+    client: &kube::Client,
+    app: &Application,
+    patch: &Json,
+) -> Result<(), kube::Error> {
+    let params = PatchParams {
+        field_manager: Some(STATUS_MANAGER.into()),
+        ..PatchParams::default()
+    };
+    app_api(client, app.namespace())
+        .patch(&app.metadata.name, &params, &Patch::Merge(patch))
+        .await
+        .map(|_| ())
 }
 
 #[cfg(test)]
