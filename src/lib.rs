@@ -10,6 +10,7 @@ pub mod apply;
 pub mod chart;
 pub mod cli;
 pub mod funcs;
+pub mod par;
 pub mod render;
 pub mod semver;
 pub mod sync;

@@ -155,6 +155,80 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
+/// Rendered text above which documents are read on several threads (a thread costs about
+/// as much as parsing 20 KB of YAML).
+const PARALLEL_HEAD_BYTES: usize = 64 * 1024;
+
+/// What Helm reads of a document (`releaseutil.SimpleHead`).
+struct Head {
+    kind: String,
+    name: String,
+    annotations: Vec<(String, String)>,
+}
+
+/// Reads one document as Helm unmarshals it into `SimpleHead` (the whole document must be
+/// valid YAML and convertible to JSON). Errors lack the "YAML parse error on FILE: " prefix.
+fn read_head(doc: &str) -> Result<Head, String> {
+    let head = crate::yaml::load_any(doc).map_err(|e| e.to_string())?;
+    let head = match head {
+        Value::Map(m) => m,
+        Value::Nil => crate::template::MapRef::default(),
+        other => {
+            return Err(format!(
+                "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type releaseutil.SimpleHead",
+                json_kind(&other)
+            ))
+        }
+    };
+    let perr = |e: String| format!("error unmarshaling JSON: while decoding JSON: {e}");
+    let kind = str_field(&head, "kind", "SimpleHead.kind").map_err(perr)?;
+    str_field(&head, "apiVersion", "SimpleHead.apiVersion").map_err(perr)?;
+    let (mut name, mut annotations) = (String::new(), Vec::new());
+    match head.get("metadata") {
+        None | Some(Value::Nil) | Some(Value::Map(_)) => {}
+        Some(other) => {
+            return Err(perr(format!(
+                "json: cannot unmarshal {} into Go struct field SimpleHead.metadata of type {META_TYPE}",
+                json_kind(&other)
+            )))
+        }
+    }
+    if let Some(Value::Map(meta)) = head.get("metadata") {
+        name = str_field(&meta, "name", ".metadata.name").map_err(perr)?;
+        match meta.get("annotations") {
+            None | Some(Value::Nil) | Some(Value::Map(_)) => {}
+            Some(other) => {
+                return Err(perr(format!(
+                    "json: cannot unmarshal {} into Go struct field .metadata.annotations of type map[string]string",
+                    json_kind(&other)
+                )))
+            }
+        }
+        if let Some(Value::Map(a)) = meta.get("annotations") {
+            for (k, v) in a.read().iter() {
+                match v {
+                    Value::String(s) => annotations.push((k.clone(), s.to_string())),
+                    Value::Nil => annotations.push((k.clone(), String::new())),
+                    Value::Int(_) | Value::Int64(_) | Value::Float(_) | Value::Bool(_) => {
+                        annotations.push((k.clone(), crate::template::format::fmt_v(v)))
+                    }
+                    other => {
+                        return Err(perr(format!(
+                            "json: cannot unmarshal {} into Go struct field .metadata.annotations of type string",
+                            json_kind(other)
+                        )))
+                    }
+                }
+            }
+        }
+    }
+    Ok(Head {
+        kind,
+        name,
+        annotations,
+    })
+}
+
 /// Helm's `SortManifests`: classifies every document of every file (files in byte order),
 /// returning `(hooks, manifests)`, each stably sorted by kind. `info` receives Helm's notices.
 pub fn sort_manifests(
@@ -163,116 +237,73 @@ pub fn sort_manifests(
 ) -> Result<(Vec<Manifest>, Vec<Manifest>), String> {
     let mut sorted: Vec<&(String, String)> = files.iter().collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let (mut hooks, mut generic) = (Vec::new(), Vec::new());
+    let mut docs: Vec<(&String, String)> = Vec::new();
     for (path, content) in sorted {
         let base = path.rsplit('/').next().unwrap_or(path);
         if base.starts_with('_') || content.trim().is_empty() {
             continue;
         }
-        for doc in split_manifests(content) {
-            let head = crate::yaml::load_any(&doc)
-                .map_err(|e| format!("YAML parse error on {path}: {e}"))?;
-            let head = match head {
-                Value::Map(m) => m,
-                Value::Nil => crate::template::MapRef::default(),
-                other => {
-                    return Err(format!(
-                        "YAML parse error on {path}: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type releaseutil.SimpleHead",
-                        json_kind(&other)
-                    ))
-                }
-            };
-            let perr = |e: String| {
-                format!(
-                    "YAML parse error on {path}: error unmarshaling JSON: while decoding JSON: {e}"
-                )
-            };
-            let kind = str_field(&head, "kind", "SimpleHead.kind").map_err(perr)?;
-            str_field(&head, "apiVersion", "SimpleHead.apiVersion").map_err(perr)?;
-            let (mut name, mut annotations) = (String::new(), Vec::new());
-            match head.get("metadata") {
-                None | Some(Value::Nil) | Some(Value::Map(_)) => {}
-                Some(other) => {
-                    return Err(perr(format!(
-                        "json: cannot unmarshal {} into Go struct field SimpleHead.metadata of type {META_TYPE}",
-                        json_kind(&other)
-                    )))
-                }
+        docs.extend(split_manifests(content).into_iter().map(|d| (path, d)));
+    }
+    // Documents parse independently; the first error in document order is the one reported,
+    // as when reading them one by one.
+    let total: usize = docs.iter().map(|(_, d)| d.len()).sum();
+    let heads = if total >= PARALLEL_HEAD_BYTES {
+        crate::par::par_map(&docs, |(_, d)| read_head(d))
+    } else {
+        docs.iter().map(|(_, d)| read_head(d)).collect()
+    };
+    let (mut hooks, mut generic) = (Vec::new(), Vec::new());
+    for ((path, doc), head) in docs.into_iter().zip(heads) {
+        let Head {
+            kind,
+            name,
+            annotations,
+        } = head.map_err(|e| format!("YAML parse error on {path}: {e}"))?;
+        let ann = |k: &str| {
+            annotations
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+        };
+        let mut m = Manifest {
+            name: path.clone(),
+            content: doc,
+            kind,
+            object_name: name,
+            events: Vec::new(),
+            weight: 0,
+            delete_policies: Vec::new(),
+        };
+        let Some(hook_types) = ann("helm.sh/hook") else {
+            generic.push(m);
+            continue;
+        };
+        let mut unknown = false;
+        for t in hook_types.split(',') {
+            let t = t.trim().to_ascii_lowercase();
+            if HOOK_EVENTS.contains(&t.as_str()) {
+                m.events.push(t);
+            } else {
+                unknown = true;
+                break;
             }
-            if let Some(Value::Map(meta)) = head.get("metadata") {
-                name = str_field(&meta, "name", ".metadata.name").map_err(perr)?;
-                match meta.get("annotations") {
-                    None | Some(Value::Nil) | Some(Value::Map(_)) => {}
-                    Some(other) => {
-                        return Err(perr(format!(
-                            "json: cannot unmarshal {} into Go struct field .metadata.annotations of type map[string]string",
-                            json_kind(&other)
-                        )))
-                    }
-                }
-                if let Some(Value::Map(a)) = meta.get("annotations") {
-                    for (k, v) in a.read().iter() {
-                        match v {
-                            Value::String(s) => annotations.push((k.clone(), s.to_string())),
-                            Value::Nil => annotations.push((k.clone(), String::new())),
-                            Value::Int(_) | Value::Int64(_) | Value::Float(_) | Value::Bool(_) => {
-                                annotations.push((k.clone(), crate::template::format::fmt_v(v)))
-                            }
-                            other => {
-                                return Err(perr(format!(
-                                    "json: cannot unmarshal {} into Go struct field .metadata.annotations of type string",
-                                    json_kind(other)
-                                )))
-                            }
-                        }
-                    }
-                }
-            }
-            let ann = |k: &str| {
-                annotations
-                    .iter()
-                    .find(|(n, _)| n == k)
-                    .map(|(_, v)| v.clone())
-            };
-            let mut m = Manifest {
-                name: path.clone(),
-                content: doc,
-                kind,
-                object_name: name,
-                events: Vec::new(),
-                weight: 0,
-                delete_policies: Vec::new(),
-            };
-            let Some(hook_types) = ann("helm.sh/hook") else {
-                generic.push(m);
-                continue;
-            };
-            let mut unknown = false;
-            for t in hook_types.split(',') {
-                let t = t.trim().to_ascii_lowercase();
-                if HOOK_EVENTS.contains(&t.as_str()) {
-                    m.events.push(t);
-                } else {
-                    unknown = true;
-                    break;
-                }
-            }
-            if unknown {
-                info(format!("info: skipping unknown hook: {hook_types:?}"));
-                continue;
-            }
-            m.weight = ann("helm.sh/hook-weight")
-                .and_then(|w| w.trim().parse().ok())
-                .unwrap_or(0);
-            if let Some(p) = ann("helm.sh/hook-delete-policy") {
-                m.delete_policies = p
-                    .split(',')
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect();
-            }
-            hooks.push(m);
         }
+        if unknown {
+            info(format!("info: skipping unknown hook: {hook_types:?}"));
+            continue;
+        }
+        m.weight = ann("helm.sh/hook-weight")
+            .and_then(|w| w.trim().parse().ok())
+            .unwrap_or(0);
+        if let Some(p) = ann("helm.sh/hook-delete-policy") {
+            m.delete_policies = p
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
+        }
+        hooks.push(m);
     }
     sort_by_kind(&mut hooks);
     sort_by_kind(&mut generic);

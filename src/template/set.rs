@@ -96,11 +96,14 @@ impl Templates {
     /// calling [`Templates::add`] file by file gives.
     pub fn parse_files(&self, files: &[(&str, &str)]) -> Vec<Result<Vec<Tree>, Error>> {
         let total: usize = files.iter().map(|(_, t)| t.len()).sum();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(MAX_PARSE_THREADS)
-            .min(files.len());
-        if threads < 2 || total < PARALLEL_PARSE_BYTES {
+        if total < PARALLEL_PARSE_BYTES {
+            return files
+                .iter()
+                .map(|(name, text)| parse_text(&self.funcs, name, text))
+                .collect();
+        }
+        let threads = crate::par::cores().min(MAX_PARSE_THREADS).min(files.len());
+        if threads < 2 {
             return files
                 .iter()
                 .map(|(name, text)| parse_text(&self.funcs, name, text))

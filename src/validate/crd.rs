@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use super::input::{parse_crd, split_documents};
-use super::par::par_map;
+use crate::par::par_map;
 
 /// Most files read from one `--crds` directory tree (guards against pointing it at `/`).
 const MAX_FILES: usize = 10_000;

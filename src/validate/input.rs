@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use libyaml_safer::{EventData, Parser, ScalarStyle};
 use serde_json::{Map, Number, Value};
 
-use super::par::par_map;
 use super::Document;
+use crate::par::par_map;
 
 /// Deepest nesting accepted; deeper input is rejected instead of exhausting the stack.
 const MAX_DEPTH: usize = 256;

@@ -21,7 +21,6 @@
 mod check;
 mod crd;
 mod input;
-mod par;
 mod report;
 mod schema;
 

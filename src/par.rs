@@ -1,5 +1,5 @@
-//! A minimal parallel map for YAML parsing, which dominates validation time: documents (and
-//! CRD files) parse independently, so they are spread over the available cores.
+//! A minimal parallel map: rendered documents, CRD files and template files parse
+//! independently, so big batches are spread over the available cores.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -7,14 +7,18 @@ use std::sync::Mutex;
 /// Most worker threads used.
 const MAX_THREADS: usize = 8;
 
+/// The number of cores this process may use, asked once: `available_parallelism` reads the
+/// cgroup quota files on every call.
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// Applies `f` to every item on up to `available_parallelism` threads; results keep the
 /// items' order. Workers take the next unclaimed item, so one large item does not hold up a
 /// whole share of the others (put the largest first for the best balance).
 pub fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(MAX_THREADS)
-        .min(items.len());
+    let threads = cores().min(MAX_THREADS).min(items.len());
     if threads <= 1 {
         return items.iter().map(f).collect();
     }
