@@ -13,6 +13,7 @@
 //! assert!(c.check(&Version::parse("1.3.0").unwrap()));
 //! ```
 
+mod items;
 mod split;
 
 use regex::Regex;
@@ -326,7 +327,6 @@ fn is_x(s: &str) -> bool {
 
 impl Constraint {
     fn parse(c: &str) -> Result<Constraint, String> {
-        let re = regexes().ok_or("semver: regex unavailable")?;
         if c.is_empty() {
             // An empty constraint means "any" (>= 0.0.0).
             return Ok(Constraint {
@@ -339,32 +339,45 @@ impl Constraint {
                 dirty: true,
             });
         }
+        let re = regexes().ok_or("semver: regex unavailable")?;
         let m = re
             .constraint
             .captures(c)
             .ok_or_else(|| format!("improper constraint: {c}"))?;
         let g = |i: usize| m.get(i).map_or("", |x| x.as_str());
+        Constraint::from_caps(&items::Caps {
+            op: g(1),
+            cv: g(2),
+            major: g(3),
+            minor: g(4),
+            patch: g(5),
+            pre: g(6),
+        })
+    }
+
+    /// Builds a constraint from the expression's captures (Masterminds `parseConstraint`).
+    fn from_caps(m: &items::Caps<'_>) -> Result<Constraint, String> {
         let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
-        let ver = if is_x(g(3)) || g(3).is_empty() {
+        let ver = if is_x(m.major) || m.major.is_empty() {
             dirty = true;
-            format!("0.0.0{}", g(6))
-        } else if is_x(g(4).trim_start_matches('.')) || g(4).is_empty() {
+            format!("0.0.0{}", m.pre)
+        } else if is_x(m.minor.trim_start_matches('.')) || m.minor.is_empty() {
             minor_dirty = true;
             dirty = true;
-            format!("{}.0.0{}", g(3), g(6))
-        } else if is_x(g(5).trim_start_matches('.')) || g(5).is_empty() {
+            format!("{}.0.0{}", m.major, m.pre)
+        } else if is_x(m.patch.trim_start_matches('.')) || m.patch.is_empty() {
             dirty = true;
             patch_dirty = true;
-            format!("{}{}.0{}", g(3), g(4), g(6))
+            format!("{}{}.0{}", m.major, m.minor, m.pre)
         } else {
-            g(2).to_string()
+            m.cv.to_string()
         };
         let con = Version::parse(&ver).map_err(|_| "constraint Parser Error".to_string())?;
         Ok(Constraint {
             con,
-            orig: g(2).to_string(),
-            op_text: g(1).to_string(),
-            op: Op::from_str(g(1)),
+            orig: m.cv.to_string(),
+            op_text: m.op.to_string(),
+            op: Op::from_str(m.op),
             minor_dirty,
             patch_dirty,
             dirty,
@@ -493,6 +506,18 @@ impl Constraints {
     /// Parses a constraint string (Masterminds `NewConstraint`); errors read
     /// `improper constraint: <segment>`.
     pub fn parse(s: &str) -> Result<Constraints, String> {
+        if let Some(items) = items::plain_constraints(s) {
+            let ands = items
+                .iter()
+                .map(Constraint::from_caps)
+                .collect::<Result<Vec<_>, _>>()?;
+            return Ok(Constraints { ors: vec![ands] });
+        }
+        Self::parse_by_expressions(s)
+    }
+
+    /// The general path: Masterminds' expressions.
+    fn parse_by_expressions(s: &str) -> Result<Constraints, String> {
         let re = regexes().ok_or("semver: regex unavailable")?;
         let s = rewrite_range(re, s);
         let mut ors = Vec::new();

@@ -84,3 +84,69 @@ fn split_version_matches_the_expression() {
     }
     assert!(checked > 100_000, "{checked}");
 }
+
+/// The plain-constraint reader agrees with Masterminds' expressions on every string it
+/// accepts, built from the characters that matter up to length 5, and accepts the usual forms.
+#[test]
+fn plain_constraints_match_the_expressions() {
+    let alphabet = [
+        '1', '0', '.', 'x', '-', '>', '=', '<', '~', '^', ' ', ',', 'v', 'a', '+', '!',
+    ];
+    let (mut compared, mut stack) = (0, vec![String::new()]);
+    while let Some(s) = stack.pop() {
+        if items::plain_constraints(&s).is_some() {
+            let hand = format!("{:?}", Constraints::parse(&s));
+            let expr = format!("{:?}", Constraints::parse_by_expressions(&s));
+            assert_eq!(hand, expr, "{s:?}");
+            compared += 1;
+        }
+        if s.len() < 5 {
+            for c in alphabet {
+                stack.push(format!("{s}{c}"));
+            }
+        }
+    }
+    assert!(compared > 5_000, "{compared}");
+    // Longer strings, pseudo-random (fixed seed), from the same characters.
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut accepted = 0;
+    for _ in 0..100_000 {
+        let mut s = String::new();
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let len = 6 + (seed % 12) as usize;
+        for _ in 0..len {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+        }
+        if items::plain_constraints(&s).is_some() {
+            let hand = format!("{:?}", Constraints::parse(&s));
+            let expr = format!("{:?}", Constraints::parse_by_expressions(&s));
+            assert_eq!(hand, expr, "{s:?}");
+            accepted += 1;
+        }
+    }
+    assert!(accepted > 100, "{accepted}");
+    for s in [
+        ">=1.21-0",
+        ">= 1.19-0",
+        "<1.25.0-0",
+        "^1.2",
+        ">=1.2.3, <2.0.0",
+        "~1.2.x",
+        " >= v1.2.3-beta.1+build.5 <2 ",
+        "1.x",
+        "!=1.0.0-rc.1",
+    ] {
+        assert!(items::plain_constraints(s).is_some(), "{s}");
+        let hand = format!("{:?}", Constraints::parse(s));
+        assert_eq!(
+            hand,
+            format!("{:?}", Constraints::parse_by_expressions(s)),
+            "{s}"
+        );
+    }
+}
