@@ -2,6 +2,7 @@
 //! by kind in install order.
 
 use crate::template::Value;
+use crate::yaml::head::Head;
 
 /// Kinds in Helm 3's install order.
 pub const INSTALL_ORDER: &[&str] = &[
@@ -159,16 +160,18 @@ fn json_kind(v: &Value) -> &'static str {
 /// as much as parsing 20 KB of YAML).
 const PARALLEL_HEAD_BYTES: usize = 64 * 1024;
 
-/// What Helm reads of a document (`releaseutil.SimpleHead`).
-struct Head {
-    kind: String,
-    name: String,
-    annotations: Vec<(String, String)>,
-}
-
 /// Reads one document as Helm unmarshals it into `SimpleHead` (the whole document must be
 /// valid YAML and convertible to JSON). Errors lack the "YAML parse error on FILE: " prefix.
-fn read_head(doc: &str) -> Result<Head, String> {
+/// Plain block YAML is read by the fast reader; everything else by the general loader.
+pub fn read_head(doc: &str) -> Result<Head, String> {
+    match crate::yaml::head::fast_head(doc) {
+        Some(head) => Ok(head),
+        None => read_head_general(doc),
+    }
+}
+
+/// [`read_head`] through the general YAML loader (every annotation is returned).
+pub fn read_head_general(doc: &str) -> Result<Head, String> {
     let head = crate::yaml::load_any(doc).map_err(|e| e.to_string())?;
     let head = match head {
         Value::Map(m) => m,

@@ -9,6 +9,7 @@ mod compat;
 pub mod decode;
 pub mod emit;
 mod flowkeys;
+pub mod head;
 pub mod json;
 pub mod jsonparse;
 mod libyaml;

@@ -1,0 +1,165 @@
+//! The fast head reader (`rudder::yaml::head`) against the general YAML loader: on every
+//! document helm rendered for the shared corpus (`../shared/corpus`), and on mutations of
+//! them (lines dropped, duplicated or re-indented, characters inserted), whenever the fast
+//! reader accepts a document the general loader must read it without error and find the same
+//! kind, name and hook annotations. Skips, saying so, when the corpus is absent.
+
+use rudder::render::manifest::{read_head_general, split_manifests};
+use rudder::yaml::head::{fast_head, Head, HOOK_ANNOTATIONS};
+use std::path::PathBuf;
+
+fn shared() -> Option<PathBuf> {
+    let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    [beside, PathBuf::from("/work/shared")]
+        .into_iter()
+        .find(|p| p.join("corpus/expected").is_dir())
+}
+
+/// The general reader's head, restricted to what the fast reader returns.
+fn general(doc: &str) -> Result<Head, String> {
+    read_head_general(doc).map(|mut h| {
+        h.annotations
+            .retain(|(k, _)| HOOK_ANNOTATIONS.contains(&k.as_str()));
+        h.annotations.sort();
+        h
+    })
+}
+
+/// Compares on one document; returns whether the fast reader accepted it.
+fn check(doc: &str) -> bool {
+    let Some(mut fast) = fast_head(doc) else {
+        return false;
+    };
+    fast.annotations.sort();
+    match general(doc) {
+        Ok(g) => assert_eq!(fast, g, "document:\n{doc}"),
+        Err(e) => panic!("fast reader accepted a document the loader rejects ({e}):\n{doc}"),
+    }
+    true
+}
+
+/// xorshift64: deterministic mutations.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+const INSERTS: &[&str] = &[
+    " ",
+    "  ",
+    "-",
+    "- ",
+    ":",
+    ": ",
+    "#",
+    " #",
+    "\"",
+    "'",
+    "|",
+    ">",
+    "{",
+    "[",
+    "}",
+    "]",
+    "&a ",
+    "*a",
+    "!!str ",
+    "? ",
+    ",",
+    "\t",
+    "\r",
+    "\\",
+    "%",
+    "@",
+    "...",
+    "---",
+    "\u{85}",
+    "0x",
+    ".inf",
+    "kind: X\n",
+    "metadata:\n",
+    "name: n\n",
+    "  annotations:\n",
+    "helm.sh/hook: test\n",
+];
+
+fn mutate(doc: &str, rng: &mut Rng) -> String {
+    let mut lines: Vec<String> = doc.split('\n').map(str::to_string).collect();
+    let i = rng.below(lines.len());
+    match rng.below(5) {
+        0 => {
+            lines.remove(i);
+        }
+        1 => {
+            let l = lines[i].clone();
+            lines.insert(i, l);
+        }
+        2 => {
+            let l = lines[i].clone();
+            lines[i] = format!("{}{}", " ".repeat(1 + rng.below(2)), l);
+        }
+        3 => {
+            let l = &lines[i];
+            lines[i] = l.strip_prefix(' ').unwrap_or(l).to_string();
+        }
+        _ => {
+            let l = lines[i].clone();
+            let mut at = rng.below(l.len() + 1);
+            while !l.is_char_boundary(at) {
+                at -= 1;
+            }
+            let ins = INSERTS[rng.below(INSERTS.len())];
+            lines[i] = format!("{}{}{}", &l[..at], ins, &l[at..]);
+        }
+    }
+    lines.join("\n")
+}
+
+#[test]
+fn fast_head_agrees_with_the_loader_on_the_corpus() {
+    let Some(shared) = shared() else {
+        eprintln!("fast_head: ../shared/corpus is absent; skipped");
+        return;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(shared.join("corpus/expected"))
+        .expect("expected dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    let (mut docs, mut fast, mut mutants, mut fast_mutants) = (0, 0, 0, 0);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for f in &files {
+        let text = std::fs::read_to_string(f).expect("read");
+        for doc in split_manifests(&text) {
+            docs += 1;
+            if check(&doc) {
+                fast += 1;
+            }
+            for k in 0..6 {
+                let mut m = mutate(&doc, &mut rng);
+                if k % 2 == 1 {
+                    m = mutate(&m, &mut rng);
+                }
+                mutants += 1;
+                if check(&m) {
+                    fast_mutants += 1;
+                }
+            }
+        }
+    }
+    eprintln!(
+        "fast_head: {fast} of {docs} corpus documents and {fast_mutants} of {mutants} mutants read by the fast reader, all equal to the loader's reading"
+    );
+    assert!(docs > 5_000, "{docs}");
+    // The point of the fast reader: most rendered documents are plain block YAML.
+    assert!(fast * 10 > docs * 7, "only {fast} of {docs}");
+}
