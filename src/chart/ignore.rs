@@ -102,6 +102,17 @@ impl Rules {
 
 /// Go's `filepath.Match`: `*` and `?` do not cross `/`, `[...]` classes, `\` escapes.
 pub fn glob_match(pattern: &str, name: &str) -> Result<bool, String> {
+    // The usual .helmignore lines (`.git/` as `.git`, `*.swp`, `*~`) need no backtracking;
+    // patterns without `?`, `[` or `\\` cannot be malformed either.
+    let is_meta = |c: char| matches!(c, '*' | '?' | '[' | '\\');
+    if !pattern.contains(is_meta) {
+        return Ok(pattern == name);
+    }
+    if let Some(suffix) = pattern.strip_prefix('*') {
+        if !suffix.contains(is_meta) {
+            return Ok(!name.contains('/') && name.ends_with(suffix));
+        }
+    }
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
     match_from(&p, &n, 0)
@@ -240,6 +251,23 @@ fn match_class(p: &[char], start: usize, c: Option<char>) -> Result<(bool, usize
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcuts for literal and `*suffix` patterns agree with the general matcher.
+    #[test]
+    fn shortcuts_match_the_general_matcher() {
+        let names = [
+            "a.swp", "x/a.swp", "", "~", "a~", ".git", "b/.git", "swp", "*.swp", "é.swp",
+        ];
+        for pat in [
+            "*.swp", "*~", "*", ".git", "a.swp", "*é.swp", "*/", "", "*.s/p",
+        ] {
+            for name in names {
+                let p: Vec<char> = pat.chars().collect();
+                let n: Vec<char> = name.chars().collect();
+                assert_eq!(glob_match(pat, name), match_from(&p, &n, 0), "{pat} {name}");
+            }
+        }
+    }
 
     #[test]
     fn basename_and_path_rules() {
