@@ -95,6 +95,14 @@ def measure(argv, runs):
     return statistics.median(walls), statistics.median(cpus), peak_rss(argv), rc
 
 
+def default_rudder():
+    """The static musl build when present (what we ship and measure), else the glibc one."""
+    static = os.path.join(REPO, "target/x86_64-unknown-linux-musl/release/rudder")
+    if os.path.isfile(static):
+        return static
+    return os.path.join(REPO, "target/release/rudder")
+
+
 def read_index(corpus):
     rows = []
     with open(os.path.join(corpus, "index.tsv"), encoding="utf-8") as f:
@@ -111,7 +119,9 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="runs per chart and tool (median)")
     ap.add_argument("--sample", type=int, default=0, help="only K randomly chosen charts")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--rudder", default=os.path.join(REPO, "target/release/rudder"))
+    ap.add_argument("--rudder", default=default_rudder(),
+                    help="default: the static build (scripts/build-static.sh) if built, "
+                    "else target/release/rudder")
     ap.add_argument("--helm", default=os.path.expanduser("~/.cache/helm-oracle/v3/helm"))
     ap.add_argument("--only", nargs="+", default=[], help="only these chart ids")
     ap.add_argument("--markdown", action="store_true", help="print the summary as markdown")

@@ -72,8 +72,8 @@ enum Scalar<'a> {
     Text(&'a str),
     /// `{}`.
     EmptyMap,
-    /// `[]`.
-    EmptyList,
+    /// A one-line flow sequence (`[]`, `["a", b]`).
+    List,
     /// Any other valid scalar (number, bool, null, timestamp, block scalar, `{}`, `[]`).
     Other,
 }
@@ -179,6 +179,20 @@ impl Reader {
     /// Reads one content line. `Some(Some(parent))` when a block scalar starts.
     fn line(&mut self, col: usize, text: &str) -> Option<Option<usize>> {
         let seq = text == "-" || text.starts_with("- ");
+        if let Some(p) = self.pending {
+            if col > p.indent && !seq && split_key(text).is_none() {
+                // The pending value alone on this line (`resources:\n  {}`). A following
+                // deeper line (a multi-line scalar) finds no block and is left to the loader.
+                let (value, block) = scalar(text.trim_end_matches(' '))?;
+                match (p.role, value) {
+                    _ if block => return None,
+                    (Role::Other, _) | (Role::Metadata | Role::Annotations, Scalar::EmptyMap) => {}
+                    _ => return None,
+                }
+                self.pending = None;
+                return Some(None);
+            }
+        }
         self.place(col, seq)?;
         self.content(col, text)
     }
@@ -310,7 +324,7 @@ impl Reader {
         }
         let (value, block) = scalar(value)?;
         match (field, value) {
-            (_, Scalar::EmptyMap | Scalar::EmptyList) if role == Role::Annotations => return None,
+            (_, Scalar::EmptyMap | Scalar::List) if role == Role::Annotations => return None,
             (Field::None, _) => {}
             (Field::Metadata, Scalar::EmptyMap) if !self.head.metadata => {
                 self.head.metadata = true;
@@ -386,8 +400,8 @@ fn scalar(v: &str) -> Option<(Scalar<'_>, bool)> {
     if v == "{}" {
         return Some((Scalar::EmptyMap, false));
     }
-    if v == "[]" {
-        return Some((Scalar::EmptyList, false));
+    if let Some(inner) = v.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        return flow_items(inner).then_some((Scalar::List, false));
     }
     if matches!(v, "|" | "|-" | "|+" | ">" | ">-" | ">+") {
         return Some((Scalar::Other, true));
@@ -415,5 +429,85 @@ fn scalar(v: &str) -> Option<(Scalar<'_>, bool)> {
         Resolved::Str => Some((Scalar::Text(v), false)),
         Resolved::Float(f) if !f.is_finite() => None,
         _ => Some((Scalar::Other, false)),
+    }
+}
+
+/// The items of a one-line flow sequence: double- or single-quoted strings without escapes,
+/// or plain scalars without flow indicators, `:` (go-yaml v2 rejects `x:x` in flow context)
+/// or `#`, separated by commas.
+fn flow_items(inner: &str) -> bool {
+    let mut rest = inner.trim_matches(' ');
+    while !rest.is_empty() {
+        let (item_ok, after) = if let Some(q) = rest.strip_prefix('"') {
+            match q.find('"') {
+                Some(end) => (!q[..end].contains('\\'), &q[end + 1..]),
+                None => return false,
+            }
+        } else if let Some(q) = rest.strip_prefix('\'') {
+            match q.find('\'') {
+                Some(end) => (true, &q[end + 1..]),
+                None => return false,
+            }
+        } else {
+            let end = rest.find(',').unwrap_or(rest.len());
+            let item = rest[..end].trim_end_matches(' ');
+            let b = item.as_bytes();
+            let ok = !item.is_empty()
+                && !item.contains(|c| ",[]{}:#\"'&*!|>%@`?".contains(c))
+                && !(b[0] == b'-' && b.get(1).is_none_or(|c| *c == b' '))
+                && !matches!(resolve_plain(item), Resolved::Float(f) if !f.is_finite());
+            (ok, &rest[end..])
+        };
+        if !item_ok {
+            return false;
+        }
+        let after = after.trim_start_matches(' ');
+        rest = match after.strip_prefix(',') {
+            // A trailing comma is left to the loader.
+            Some(r) if !r.trim_matches(' ').is_empty() => r.trim_start_matches(' '),
+            Some(_) => return false,
+            None if after.is_empty() => after,
+            None => return false,
+        };
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fast_head;
+
+    #[test]
+    fn reads_plain_manifests() {
+        let doc = "# Source: c/templates/a.yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    \"helm.sh/hook\": pre-install\n    other: |\n      text\nspec:\n  containers:\n  - name: a\n    args: [\"-t\", x]\n    resources:\n      {}\n";
+        let h = fast_head(doc).expect("plain document");
+        assert_eq!((h.kind.as_str(), h.name.as_str()), ("Pod", "p"));
+        assert_eq!(
+            h.annotations,
+            vec![("helm.sh/hook".to_string(), "pre-install".to_string())]
+        );
+    }
+
+    /// Documents outside the subset (or invalid for Helm) are left to the general loader.
+    #[test]
+    fn leaves_the_rest_to_the_loader() {
+        for doc in [
+            "kind: A\nargs: [a:b]\n",
+            "kind: A\nargs: [a,]\n",
+            "kind: A\nx: \"a\\\"b\"\n",
+            "kind: A\nmetadata: []\n",
+            "kind: A\nmetadata:\n  annotations:\n    a:\n      b: c\n",
+            "kind: A\nmetadata:\n  annotations:\n    a: [x]\n",
+            "kind: A\nx: .inf\n",
+            "kind: A\nx: &a b\n",
+            "kind: A\nx: a # c\n",
+            "kind: A\nx:\n  a\n  b\n",
+            "kind: A\nkind: B\n",
+            "kind: 1\n",
+            "kind: A\n\tx: 1\n",
+            "- kind: A\n",
+        ] {
+            assert!(fast_head(doc).is_none(), "{doc:?}");
+        }
     }
 }
