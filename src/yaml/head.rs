@@ -452,10 +452,11 @@ fn flow_items(inner: &str) -> bool {
             let end = rest.find(',').unwrap_or(rest.len());
             let item = rest[..end].trim_end_matches(' ');
             let b = item.as_bytes();
-            let ok = !item.is_empty()
-                && !item.contains(|c| ",[]{}:#\"'&*!|>%@`?".contains(c))
-                && !(b[0] == b'-' && b.get(1).is_none_or(|c| *c == b' '))
-                && !matches!(resolve_plain(item), Resolved::Float(f) if !f.is_finite());
+            let bad = item.is_empty()
+                || item.contains(|c| ",[]{}:#\"'&*!|>%@`?".contains(c))
+                || (b.first() == Some(&b'-') && b.get(1).is_none_or(|c| *c == b' '))
+                || matches!(resolve_plain(item), Resolved::Float(f) if !f.is_finite());
+            let ok = !bad;
             (ok, &rest[end..])
         };
         if !item_ok {
