@@ -163,8 +163,9 @@ fn is_merge(n: &Node) -> bool {
 }
 
 /// A Go map: insertion-ordered, unique keys, replacing in place.
+/// A mapping being decoded: insertion order, a repeated key replaces the earlier value.
 #[derive(Default)]
-struct OrderedMap {
+pub(super) struct OrderedMap {
     items: Vec<(GoVal, GoVal)>,
     /// Key hash to position, built once a map outgrows a linear scan.
     index: HashMap<u64, usize>,
@@ -213,7 +214,12 @@ impl OrderedMap {
         }
     }
 
-    fn insert(&mut self, k: GoVal, v: GoVal) {
+    /// The entries in order.
+    pub(super) fn into_items(self) -> Vec<(GoVal, GoVal)> {
+        self.items
+    }
+
+    pub(super) fn insert(&mut self, k: GoVal, v: GoVal) {
         let indexed = self.items.len() >= LINEAR_KEYS;
         if indexed && self.index.is_empty() {
             for (i, (key, _)) in self.items.iter().enumerate() {
@@ -241,7 +247,7 @@ impl OrderedMap {
     }
 }
 
-fn resolved_to_go(r: Resolved, value: &str) -> GoVal {
+pub(super) fn resolved_to_go(r: Resolved, value: &str) -> GoVal {
     match r {
         Resolved::Null => GoVal::Nil,
         Resolved::Bool(b) => GoVal::Bool(b),

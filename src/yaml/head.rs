@@ -115,7 +115,7 @@ pub fn fast_head(doc: &str) -> Option<Head> {
 
 /// No character libyaml treats specially or rejects: tabs, carriage returns, other control
 /// characters, BOMs, NEL and the Unicode line separators.
-fn plain_text(doc: &str) -> bool {
+pub(super) fn plain_text(doc: &str) -> bool {
     doc.chars().all(|c| {
         let n = c as u32;
         (n >= 0x20 && n != 0x7f && !(0x80..=0x9f).contains(&n) || c == '\n')
@@ -364,7 +364,7 @@ enum Field {
 }
 
 /// Splits `key: value` (or `key:`) with a simple key; the value has its spaces trimmed.
-fn split_key(text: &str) -> Option<(&str, &str)> {
+pub(super) fn split_key(text: &str) -> Option<(&str, &str)> {
     let (key, after) = if let Some(q) = text.strip_prefix('"') {
         let end = q.find('"')?;
         let key = &q[..end];
@@ -395,25 +395,39 @@ fn split_key(text: &str) -> Option<(&str, &str)> {
     Some((key, after.trim_matches(' ')))
 }
 
-/// Reads a one-line scalar value; the flag says a block scalar starts.
-fn scalar(v: &str) -> Option<(Scalar<'_>, bool)> {
+/// A one-line value of the subset read without the general loader.
+pub(super) enum OneLine<'a> {
+    /// A double- or single-quoted string without escapes: its text.
+    Quoted(&'a str),
+    /// A plain scalar, to resolve.
+    Plain(&'a str),
+    /// `{}`.
+    EmptyMap,
+    /// A one-line flow sequence of quoted or plain items.
+    List(Vec<OneLine<'a>>),
+    /// A block scalar header (`|`, `|-`, `|+`, `>`, `>-`, `>+`).
+    Block(&'a str),
+}
+
+/// Reads a one-line value (spaces trimmed, no comment); `None` outside the subset.
+pub(super) fn one_line(v: &str) -> Option<OneLine<'_>> {
     if v == "{}" {
-        return Some((Scalar::EmptyMap, false));
+        return Some(OneLine::EmptyMap);
     }
     if let Some(inner) = v.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-        return flow_items(inner).then_some((Scalar::List, false));
+        return flow_items(inner).map(OneLine::List);
     }
     if matches!(v, "|" | "|-" | "|+" | ">" | ">-" | ">+") {
-        return Some((Scalar::Other, true));
+        return Some(OneLine::Block(v));
     }
     if let Some(q) = v.strip_prefix('"') {
         let end = q.find('"')?;
         let body = &q[..end];
-        return (!body.contains('\\') && end + 1 == q.len()).then_some((Scalar::Text(body), false));
+        return (!body.contains('\\') && end + 1 == q.len()).then_some(OneLine::Quoted(body));
     }
     if let Some(q) = v.strip_prefix('\'') {
         let end = q.find('\'')?;
-        return (end + 1 == q.len()).then_some((Scalar::Text(&q[..end]), false));
+        return (end + 1 == q.len()).then_some(OneLine::Quoted(&q[..end]));
     }
     let b = v.as_bytes();
     let first = *b.first()?;
@@ -422,32 +436,43 @@ fn scalar(v: &str) -> Option<(Scalar<'_>, bool)> {
         || v.contains(": ")
         || v.ends_with(':')
         || v.contains(" #")
+        || matches!(resolve_plain(v), Resolved::Float(f) if !f.is_finite())
     {
         return None;
     }
-    match resolve_plain(v) {
-        Resolved::Str => Some((Scalar::Text(v), false)),
-        Resolved::Float(f) if !f.is_finite() => None,
-        _ => Some((Scalar::Other, false)),
-    }
+    Some(OneLine::Plain(v))
+}
+
+/// Reads a one-line scalar value; the flag says a block scalar starts.
+fn scalar(v: &str) -> Option<(Scalar<'_>, bool)> {
+    Some(match one_line(v)? {
+        OneLine::EmptyMap => (Scalar::EmptyMap, false),
+        OneLine::List(_) => (Scalar::List, false),
+        OneLine::Block(_) => (Scalar::Other, true),
+        OneLine::Quoted(t) => (Scalar::Text(t), false),
+        OneLine::Plain(t) if resolve_plain(t) == Resolved::Str => (Scalar::Text(t), false),
+        OneLine::Plain(_) => (Scalar::Other, false),
+    })
 }
 
 /// The items of a one-line flow sequence: double- or single-quoted strings without escapes,
 /// or plain scalars without flow indicators, `:` (go-yaml v2 rejects `x:x` in flow context)
 /// or `#`, separated by commas.
-fn flow_items(inner: &str) -> bool {
+fn flow_items(inner: &str) -> Option<Vec<OneLine<'_>>> {
+    let mut items = Vec::new();
     let mut rest = inner.trim_matches(' ');
     while !rest.is_empty() {
-        let (item_ok, after) = if let Some(q) = rest.strip_prefix('"') {
-            match q.find('"') {
-                Some(end) => (!q[..end].contains('\\'), &q[end + 1..]),
-                None => return false,
+        let after = if let Some(q) = rest.strip_prefix('"') {
+            let end = q.find('"')?;
+            if q[..end].contains('\\') {
+                return None;
             }
+            items.push(OneLine::Quoted(&q[..end]));
+            &q[end + 1..]
         } else if let Some(q) = rest.strip_prefix('\'') {
-            match q.find('\'') {
-                Some(end) => (true, &q[end + 1..]),
-                None => return false,
-            }
+            let end = q.find('\'')?;
+            items.push(OneLine::Quoted(&q[..end]));
+            &q[end + 1..]
         } else {
             let end = rest.find(',').unwrap_or(rest.len());
             let item = rest[..end].trim_end_matches(' ');
@@ -456,22 +481,22 @@ fn flow_items(inner: &str) -> bool {
                 || item.contains(|c| ",[]{}:#\"'&*!|>%@`?".contains(c))
                 || (b.first() == Some(&b'-') && b.get(1).is_none_or(|c| *c == b' '))
                 || matches!(resolve_plain(item), Resolved::Float(f) if !f.is_finite());
-            let ok = !bad;
-            (ok, &rest[end..])
+            if bad {
+                return None;
+            }
+            items.push(OneLine::Plain(item));
+            &rest[end..]
         };
-        if !item_ok {
-            return false;
-        }
         let after = after.trim_start_matches(' ');
         rest = match after.strip_prefix(',') {
             // A trailing comma is left to the loader.
             Some(r) if !r.trim_matches(' ').is_empty() => r.trim_start_matches(' '),
-            Some(_) => return false,
+            Some(_) => return None,
             None if after.is_empty() => after,
-            None => return false,
+            None => return None,
         };
     }
-    true
+    Some(items)
 }
 
 #[cfg(test)]

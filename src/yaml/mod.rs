@@ -5,6 +5,7 @@
 //! Entry points: [`load_values`], [`load_any`], [`to_yaml`], [`to_yaml_pretty`],
 //! [`json::to_json`], [`json::from_json`], [`toml::to_toml`], [`toml::from_toml`].
 
+pub mod block;
 mod compat;
 pub mod decode;
 pub mod emit;
@@ -51,6 +52,14 @@ fn err(message: String) -> LoadError {
 /// Loads the first YAML document of `text` as `sigs.k8s.io/yaml.Unmarshal` into
 /// `interface{}` would: any value (`Value::Nil` for an empty document). Numbers are floats.
 pub fn load_any(text: &str) -> Result<Value, LoadError> {
+    if let Some(go) = block::fast_document(text) {
+        return decode::go_to_value(go).map_err(err);
+    }
+    load_any_general(text)
+}
+
+/// [`load_any`] through the general loader only.
+pub fn load_any_general(text: &str) -> Result<Value, LoadError> {
     let root = load::parse_first_document(text).map_err(|e| {
         err(if e.starts_with("error converting") {
             e

@@ -1,11 +1,16 @@
-//! The fast head reader (`rudder::yaml::head`) against the general YAML loader: on every
-//! document helm rendered for the shared corpus (`../shared/corpus`), and on mutations of
-//! them (lines dropped, duplicated or re-indented, characters inserted), whenever the fast
-//! reader accepts a document the general loader must read it without error and find the same
-//! kind, name and hook annotations. Skips, saying so, when the corpus is absent.
+//! The fast YAML readers against the general loader, on the shared corpus
+//! (`../shared/corpus`) and on mutations of its files (lines dropped, duplicated or
+//! re-indented, characters inserted). Whenever a fast reader accepts a document, the general
+//! loader must read it without error and to the same result:
+//! - `rudder::yaml::head` (manifest heads): every document helm rendered for the corpus;
+//! - `rudder::yaml::block` (whole documents): every `values.yaml` of the corpus charts and
+//!   every rendered document.
+//!
+//! Skips, saying so, when the corpus is absent.
 
 use rudder::render::manifest::{read_head_general, split_manifests};
 use rudder::yaml::head::{fast_head, Head, HOOK_ANNOTATIONS};
+use rudder::yaml::{block::fast_document, load_any, load_any_general};
 use std::path::PathBuf;
 
 fn shared() -> Option<PathBuf> {
@@ -162,4 +167,99 @@ fn fast_head_agrees_with_the_loader_on_the_corpus() {
     assert!(docs > 5_000, "{docs}");
     // The point of the fast reader: most rendered documents are plain block YAML.
     assert!(fast * 10 > docs * 7, "only {fast} of {docs}");
+}
+
+/// Compares the whole-document readers on one document; returns whether the fast one took it.
+fn check_document(doc: &str) -> bool {
+    if fast_document(doc).is_none() {
+        return false;
+    }
+    let fast = format!("{:?}", load_any(doc));
+    let general = format!("{:?}", load_any_general(doc));
+    if fast != general {
+        let at = fast
+            .bytes()
+            .zip(general.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let around = |s: &str| {
+            let from = (at.saturating_sub(60)..=at)
+                .find(|&i| s.is_char_boundary(i))
+                .unwrap_or(0);
+            s[from..].chars().take(140).collect::<String>()
+        };
+        panic!(
+            "fast reader differs:\n fast:    {}\n general: {}\ndocument:\n{doc}",
+            around(&fast),
+            around(&general)
+        );
+    }
+    true
+}
+
+fn values_files(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            values_files(&p, out);
+        } else if p.file_name().is_some_and(|n| n == "values.yaml") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn fast_documents_agree_with_the_loader_on_the_corpus() {
+    let Some(shared) = shared() else {
+        eprintln!("fast_document: ../shared/corpus is absent; skipped");
+        return;
+    };
+    let mut files = Vec::new();
+    values_files(&shared.join("corpus/charts"), &mut files);
+    files.sort();
+    let mut docs: Vec<String> = files
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(f).ok())
+        .collect();
+    let values = docs.len();
+    let mut rendered: Vec<PathBuf> = std::fs::read_dir(shared.join("corpus/expected"))
+        .expect("expected dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    rendered.sort();
+    for f in &rendered {
+        let text = std::fs::read_to_string(f).expect("read");
+        docs.extend(split_manifests(&text).into_iter().map(|d| d + "\n"));
+    }
+    let (mut fast, mut fast_values, mut mutants, mut fast_mutants) = (0, 0, 0, 0);
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    for (i, doc) in docs.iter().enumerate() {
+        if check_document(doc) {
+            fast += 1;
+            if i < values {
+                fast_values += 1;
+            }
+        }
+        let rounds = if i < values { 12 } else { 2 };
+        for k in 0..rounds {
+            let mut m = mutate(doc, &mut rng);
+            if k % 2 == 1 {
+                m = mutate(&m, &mut rng);
+            }
+            mutants += 1;
+            if check_document(&m) {
+                fast_mutants += 1;
+            }
+        }
+    }
+    eprintln!(
+        "fast_document: {fast_values} of {values} values files, {fast} of {} documents in all, {fast_mutants} of {mutants} mutants read by the fast reader, all equal to the loader's reading",
+        docs.len()
+    );
+    assert!(values > 500, "{values}");
+    assert!(fast_values * 2 > values, "only {fast_values} of {values}");
 }
