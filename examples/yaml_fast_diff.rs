@@ -7,7 +7,22 @@ fn main() {
             continue;
         };
         if rudder::yaml::block::fast_document(&text).is_none() {
-            println!("{path}: left to the general loader");
+            // The first line whose addition leaves the document to the general loader.
+            let lines: Vec<&str> = text.lines().collect();
+            let first_bad = (1..=lines.len()).find(|&k| {
+                let prefix = lines[..k].join("\n") + "\n";
+                rudder::yaml::block::fast_document(&prefix).is_none()
+                    && lines[..k]
+                        .iter()
+                        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            });
+            match first_bad {
+                Some(k) => println!(
+                    "{path}: left to the general loader at line {k}: {}",
+                    lines[k - 1]
+                ),
+                None => println!("{path}: left to the general loader"),
+            }
             continue;
         }
         let fast = format!("{:?}", rudder::yaml::load_any(&text));

@@ -48,7 +48,17 @@ pub fn fast_document(text: &str) -> Option<GoVal> {
             }
         })
         .collect();
-    // Document markers and directives are left to the general loader.
+    // A leading `---` starts the (first) document; other document markers and directives
+    // are left to the general loader.
+    let mut lines = lines;
+    if let Some(i) = lines
+        .iter()
+        .position(|l| !l.text.is_empty() && !l.text.starts_with('#'))
+    {
+        if lines[i].indent == 0 && lines[i].text.trim_end_matches(' ') == "---" {
+            lines[i].text = "";
+        }
+    }
     if lines.iter().any(|l: &Line<'_>| {
         l.indent == 0
             && (l.text.starts_with("---") || l.text.starts_with("...") || l.text.starts_with('%'))
@@ -84,7 +94,8 @@ fn strip_comment(v: &str) -> &str {
             Some(i) => i + 2,
             None => return v,
         },
-        Some(b'[') => return v,
+        Some(b'[' | b'{') if v.starts_with("[]") || v.starts_with("{}") => 2,
+        Some(b'[' | b'{') => return v,
         _ => 0,
     };
     match v[body_end..].find(" #") {
@@ -263,8 +274,16 @@ impl<'a> Reader<'a> {
             i += 1;
             end = i;
         }
-        // An empty block scalar depends on what follows it; the general loader knows.
-        let n = n?;
+        // An empty block scalar is "" when more of the document follows; at the end of the
+        // document it is left to the general loader.
+        let Some(n) = n else {
+            let more = self
+                .lines
+                .get(i..)?
+                .iter()
+                .any(|l| !l.text.is_empty() && !l.text.starts_with('#'));
+            return more.then(String::new);
+        };
         // libyaml takes the deepest leading blank line as the indentation.
         if blank_max > n {
             return None;
