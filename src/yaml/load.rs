@@ -155,10 +155,26 @@ fn ends_inside_content(text: &str) -> bool {
     !t.is_empty() && !t.starts_with('#') && last.starts_with([' ', '\t'])
 }
 
+/// Whether the document's last content line is a clipped block scalar header (`key: |`,
+/// `- >`): libyaml reads that empty scalar as "", yaml-rust2 as "\n".
+fn ends_with_empty_block(text: &str) -> bool {
+    let Some(last) = text
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+    else {
+        return false;
+    };
+    let mut words = last.split_whitespace().rev();
+    matches!(words.next(), Some("|" | ">"))
+        && words.next().is_some_and(|w| w == "-" || w.ends_with(':'))
+}
+
 fn parse_once(text: &str, strip: Option<usize>) -> Result<Parsed, ScanError> {
     let unknown_anchor = |mark| ScanError::new(mark, "while parsing node, found unknown anchor");
     let total_chars = text.chars().count();
-    let eof_fix = strip.is_none() && ends_inside_content(text);
+    let eof_fix = strip.is_none() && (ends_inside_content(text) || ends_with_empty_block(text));
     // Index of the last scalar and whether it was a block scalar.
     let mut scalars = 0usize;
     let mut last_block: Option<usize> = None;
@@ -272,5 +288,32 @@ mod tests {
             parse_first_document("a: *nope\n").unwrap_err(),
             "unknown anchor 'nope' referenced"
         );
+    }
+}
+
+#[cfg(test)]
+mod empty_block_tests {
+    /// Empty block scalars at the end of a document, as helm v3.17.3 loads them (recorded with
+    /// `fromYaml | toJson` in a test chart).
+    #[test]
+    fn empty_block_scalar_at_the_end() {
+        for (doc, want) in [
+            ("a: |\n", r#"{"a":""}"#),
+            ("a: >\n", r#"{"a":""}"#),
+            ("a: |\n# c\n", r#"{"a":""}"#),
+            ("a:\n  b: |\n", r#"{"a":{"b":""}}"#),
+            ("a: |+\n\n", r#"{"a":"\n"}"#),
+            ("a: |-\n", r#"{"a":""}"#),
+            ("a: |\n\n\n", r#"{"a":""}"#),
+            ("a: |", r#"{"a":""}"#),
+            ("a: b |\n", r#"{"a":"b |"}"#),
+        ] {
+            let v = crate::yaml::load_any(doc).expect("loads");
+            assert_eq!(
+                crate::yaml::to_json(&v, true, None).expect("json"),
+                want,
+                "{doc:?}"
+            );
+        }
     }
 }
