@@ -158,17 +158,25 @@ fn ends_inside_content(text: &str) -> bool {
 /// Whether the document's last content line is a clipped block scalar header (`key: |`,
 /// `- >`): libyaml reads that empty scalar as "", yaml-rust2 as "\n".
 fn ends_with_empty_block(text: &str) -> bool {
-    let Some(last) = text
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
-    else {
-        return false;
-    };
-    let mut words = last.split_whitespace().rev();
-    matches!(words.next(), Some("|" | ">"))
-        && words.next().is_some_and(|w| w == "-" || w.ends_with(':'))
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    // Comment lines after the header are comments only if they are not indented deeper
+    // (deeper ones would be the scalar's content).
+    let mut deepest_comment = 0;
+    for line in text.lines().rev() {
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        if t.starts_with('#') {
+            deepest_comment = deepest_comment.max(indent(line));
+            continue;
+        }
+        let mut words = t.split_whitespace().rev();
+        return deepest_comment <= indent(line)
+            && matches!(words.next(), Some("|" | ">"))
+            && words.next().is_some_and(|w| w == "-" || w.ends_with(':'));
+    }
+    false
 }
 
 fn parse_once(text: &str, strip: Option<usize>) -> Result<Parsed, ScanError> {
