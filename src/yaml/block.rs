@@ -9,8 +9,9 @@
 //! tabs, document markers, unusual indentation...), which the general loader then reads.
 //! Tests compare both on every values file of the corpus and on mutations of them.
 
-use super::decode::{resolved_to_go, GoVal, OrderedMap};
+use super::decode::{resolved_to_go, GoVal};
 use super::head::{one_line, plain_text, split_key, OneLine};
+use super::ordered::OrderedMap;
 use super::resolve::resolve_plain;
 
 /// Deepest nesting read here.

@@ -15,6 +15,7 @@ pub mod json;
 pub mod jsonparse;
 mod libyaml;
 pub mod load;
+mod ordered;
 pub mod pretty;
 pub mod resolve;
 pub mod scalar;
