@@ -128,38 +128,49 @@ fn mutate(doc: &str, rng: &mut Rng) -> String {
     lines.join("\n")
 }
 
-#[test]
-fn fast_head_agrees_with_the_loader_on_the_corpus() {
-    let Some(shared) = shared() else {
-        eprintln!("fast_head: ../shared/corpus is absent; skipped");
-        return;
-    };
+/// Every document helm rendered for the corpus, chart by chart in name order.
+fn rendered_documents(shared: &std::path::Path) -> Vec<String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(shared.join("corpus/expected"))
         .expect("expected dir")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     files.sort();
+    files
+        .iter()
+        .flat_map(|f| split_manifests(&std::fs::read_to_string(f).expect("read")))
+        .collect()
+}
+
+/// Checks `rounds` mutants of `doc` (every other one mutated twice); returns how many the
+/// fast reader took.
+fn check_mutants(doc: &str, rounds: usize, rng: &mut Rng, check: fn(&str) -> bool) -> usize {
+    (0..rounds)
+        .filter(|k| {
+            let mut m = mutate(doc, rng);
+            if k % 2 == 1 {
+                m = mutate(&m, rng);
+            }
+            check(&m)
+        })
+        .count()
+}
+
+#[test]
+fn fast_head_agrees_with_the_loader_on_the_corpus() {
+    let Some(shared) = shared() else {
+        eprintln!("fast_head: ../shared/corpus is absent; skipped");
+        return;
+    };
     let (mut docs, mut fast, mut mutants, mut fast_mutants) = (0, 0, 0, 0);
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    for f in &files {
-        let text = std::fs::read_to_string(f).expect("read");
-        for doc in split_manifests(&text) {
-            docs += 1;
-            if check(&doc) {
-                fast += 1;
-            }
-            for k in 0..6 {
-                let mut m = mutate(&doc, &mut rng);
-                if k % 2 == 1 {
-                    m = mutate(&m, &mut rng);
-                }
-                mutants += 1;
-                if check(&m) {
-                    fast_mutants += 1;
-                }
-            }
+    for doc in rendered_documents(&shared) {
+        docs += 1;
+        if check(&doc) {
+            fast += 1;
         }
+        mutants += 6;
+        fast_mutants += check_mutants(&doc, 6, &mut rng, check);
     }
     eprintln!(
         "fast_head: {fast} of {docs} corpus documents and {fast_mutants} of {mutants} mutants read by the fast reader, all equal to the loader's reading"
@@ -225,16 +236,7 @@ fn fast_documents_agree_with_the_loader_on_the_corpus() {
         .filter_map(|f| std::fs::read_to_string(f).ok())
         .collect();
     let values = docs.len();
-    let mut rendered: Vec<PathBuf> = std::fs::read_dir(shared.join("corpus/expected"))
-        .expect("expected dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    rendered.sort();
-    for f in &rendered {
-        let text = std::fs::read_to_string(f).expect("read");
-        docs.extend(split_manifests(&text).into_iter().map(|d| d + "\n"));
-    }
+    docs.extend(rendered_documents(&shared).into_iter().map(|d| d + "\n"));
     let (mut fast, mut fast_values, mut mutants, mut fast_mutants) = (0, 0, 0, 0);
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     for (i, doc) in docs.iter().enumerate() {
@@ -245,16 +247,8 @@ fn fast_documents_agree_with_the_loader_on_the_corpus() {
             }
         }
         let rounds = if i < values { 12 } else { 2 };
-        for k in 0..rounds {
-            let mut m = mutate(doc, &mut rng);
-            if k % 2 == 1 {
-                m = mutate(&m, &mut rng);
-            }
-            mutants += 1;
-            if check_document(&m) {
-                fast_mutants += 1;
-            }
-        }
+        mutants += rounds;
+        fast_mutants += check_mutants(doc, rounds, &mut rng, check_document);
     }
     eprintln!(
         "fast_document: {fast_values} of {values} values files, {fast} of {} documents in all, {fast_mutants} of {mutants} mutants read by the fast reader, all equal to the loader's reading",

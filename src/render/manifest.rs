@@ -132,16 +132,39 @@ const META_TYPE: &str =
     "struct { Name string \"json:\\\"name\\\"\"; Annotations map[string]string \"json:\\\"annotations\\\"\" }";
 
 fn str_field(m: &crate::template::MapRef, key: &str, path: &str) -> Result<String, String> {
-    match m.get(key) {
-        None | Some(Value::Nil) => Ok(String::new()),
-        Some(Value::String(s)) => Ok(s.to_string()),
-        // sigs.k8s.io/yaml turns a scalar into a string when the target field is a string.
-        Some(v @ (Value::Int(_) | Value::Int64(_) | Value::Float(_) | Value::Bool(_))) => {
-            Ok(crate::template::format::fmt_v(&v))
+    m.get(key)
+        .map_or(Ok(String::new()), |v| json_string(&v, path))
+}
+
+/// A value decoded into a Go `string` field through JSON: null is "", and sigs.k8s.io/yaml
+/// turns a scalar into its text.
+fn json_string(v: &Value, path: &str) -> Result<String, String> {
+    match v {
+        Value::Nil => Ok(String::new()),
+        Value::String(s) => Ok(s.to_string()),
+        Value::Int(_) | Value::Int64(_) | Value::Float(_) | Value::Bool(_) => {
+            Ok(crate::template::format::fmt_v(v))
         }
-        Some(v) => Err(format!(
+        v => Err(format!(
             "json: cannot unmarshal {} into Go struct field {path} of type string",
-            json_kind(&v)
+            json_kind(v)
+        )),
+    }
+}
+
+/// A field decoded into a Go map: absent or null is `None`.
+fn map_field(
+    m: &crate::template::MapRef,
+    key: &str,
+    path: &str,
+    go_type: &str,
+) -> Result<Option<crate::template::MapRef>, String> {
+    match m.get(key) {
+        None | Some(Value::Nil) => Ok(None),
+        Some(Value::Map(inner)) => Ok(Some(inner)),
+        Some(other) => Err(format!(
+            "json: cannot unmarshal {} into Go struct field {path} of type {go_type}",
+            json_kind(&other)
         )),
     }
 }
@@ -187,41 +210,17 @@ pub fn read_head_general(doc: &str) -> Result<Head, String> {
     let kind = str_field(&head, "kind", "SimpleHead.kind").map_err(perr)?;
     str_field(&head, "apiVersion", "SimpleHead.apiVersion").map_err(perr)?;
     let (mut name, mut annotations) = (String::new(), Vec::new());
-    match head.get("metadata") {
-        None | Some(Value::Nil) | Some(Value::Map(_)) => {}
-        Some(other) => {
-            return Err(perr(format!(
-                "json: cannot unmarshal {} into Go struct field SimpleHead.metadata of type {META_TYPE}",
-                json_kind(&other)
-            )))
-        }
-    }
-    if let Some(Value::Map(meta)) = head.get("metadata") {
+    if let Some(meta) =
+        map_field(&head, "metadata", "SimpleHead.metadata", META_TYPE).map_err(perr)?
+    {
         name = str_field(&meta, "name", ".metadata.name").map_err(perr)?;
-        match meta.get("annotations") {
-            None | Some(Value::Nil) | Some(Value::Map(_)) => {}
-            Some(other) => {
-                return Err(perr(format!(
-                    "json: cannot unmarshal {} into Go struct field .metadata.annotations of type map[string]string",
-                    json_kind(&other)
-                )))
-            }
-        }
-        if let Some(Value::Map(a)) = meta.get("annotations") {
+        let map_type = "map[string]string";
+        if let Some(a) =
+            map_field(&meta, "annotations", ".metadata.annotations", map_type).map_err(perr)?
+        {
             for (k, v) in a.read().iter() {
-                match v {
-                    Value::String(s) => annotations.push((k.clone(), s.to_string())),
-                    Value::Nil => annotations.push((k.clone(), String::new())),
-                    Value::Int(_) | Value::Int64(_) | Value::Float(_) | Value::Bool(_) => {
-                        annotations.push((k.clone(), crate::template::format::fmt_v(v)))
-                    }
-                    other => {
-                        return Err(perr(format!(
-                            "json: cannot unmarshal {} into Go struct field .metadata.annotations of type string",
-                            json_kind(other)
-                        )))
-                    }
-                }
+                let v = json_string(v, ".metadata.annotations").map_err(perr)?;
+                annotations.push((k.clone(), v));
             }
         }
     }
