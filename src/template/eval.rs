@@ -16,7 +16,7 @@ impl<'a> State<'a, '_> {
         self.at = At::Pipe(pipe);
         let mut value: Option<Rv> = None;
         for cmd in &pipe.cmds {
-            let v = self.eval_command(dot, cmd, value.take())?;
+            let v = self.eval_command(dot, cmd, value.as_ref())?;
             value = Some(v.unwrap());
         }
         let value = value.unwrap_or_else(Rv::invalid);
@@ -30,7 +30,7 @@ impl<'a> State<'a, '_> {
         Ok(value)
     }
 
-    fn eval_command(&mut self, dot: &Rv, cmd: &'a Command, fin: Option<Rv>) -> Result<Rv, Error> {
+    fn eval_command(&mut self, dot: &Rv, cmd: &'a Command, fin: Option<&Rv>) -> Result<Rv, Error> {
         let Some(first) = cmd.args.first() else {
             return Err(self.error("empty command"));
         };
@@ -42,14 +42,14 @@ impl<'a> State<'a, '_> {
             Arg::Chain { .. } => self.eval_chain(dot, first, Some(cmd), fin),
             Arg::Identifier { name, .. } => self.eval_function(dot, first, name, cmd, fin),
             Arg::Pipe(p) => {
-                self.not_a_function(cmd, &fin)?;
+                self.not_a_function(cmd, fin)?;
                 // Parenthesised pipelines are the executor's only unbounded recursion here.
                 grow(|| self.eval_pipeline(dot, p))
             }
             Arg::Variable(v) => self.eval_variable(dot, v, Some(cmd), fin),
             _ => {
                 self.at = At::Arg(first);
-                self.not_a_function(cmd, &fin)?;
+                self.not_a_function(cmd, fin)?;
                 match first {
                     Arg::Bool(_, b) => Ok(Rv::concrete(Value::Bool(*b))),
                     Arg::Dot(_) => Ok(dot.clone()),
@@ -62,7 +62,7 @@ impl<'a> State<'a, '_> {
         }
     }
 
-    fn not_a_function(&self, cmd: &Command, fin: &Option<Rv>) -> Result<(), Error> {
+    fn not_a_function(&self, cmd: &Command, fin: Option<&Rv>) -> Result<(), Error> {
         if cmd.args.len() > 1 || fin.is_some() {
             let first = cmd.args.first().map(|a| a.to_string()).unwrap_or_default();
             return Err(self.error(format_args!("can't give argument to non-function {first}")));
@@ -75,7 +75,7 @@ impl<'a> State<'a, '_> {
         dot: &Rv,
         node: &'a Arg,
         cmd: Option<&'a Command>,
-        fin: Option<Rv>,
+        fin: Option<&Rv>,
     ) -> Result<Rv, Error> {
         self.at = At::Arg(node);
         let Arg::Chain {
@@ -100,20 +100,20 @@ impl<'a> State<'a, '_> {
         dot: &Rv,
         var: &'a VariableNode,
         cmd: Option<&'a Command>,
-        fin: Option<Rv>,
+        fin: Option<&Rv>,
     ) -> Result<Rv, Error> {
         self.at = At::Var(var);
         // `$x.a.b` through plain maps: walk from the variable's slot without copying it.
         if let Some((name, fields)) = var.ident.split_first().filter(|(_, f)| !f.is_empty()) {
             let slot = self.visible_vars().iter().rev().find(|(n, _)| *n == name);
-            if let Some(v) = slot.and_then(|(_, s)| self.plain_fields(&s.v, fields, cmd, &fin)) {
+            if let Some(v) = slot.and_then(|(_, s)| self.plain_fields(&s.v, fields, cmd, fin)) {
                 return Ok(v);
             }
         }
         let value = self.var_value(&var.ident[0])?;
         if var.ident.len() == 1 {
             if let Some(cmd) = cmd {
-                self.not_a_function(cmd, &fin)?;
+                self.not_a_function(cmd, fin)?;
             }
             return Ok(value);
         }
@@ -127,7 +127,7 @@ impl<'a> State<'a, '_> {
         ident: &'a Arg,
         name: &'a str,
         cmd: &'a Command,
-        fin: Option<Rv>,
+        fin: Option<&Rv>,
     ) -> Result<Rv, Error> {
         self.at = At::Arg(ident);
         let funcs = self.env.funcs;
@@ -160,7 +160,7 @@ impl<'a> State<'a, '_> {
         bname: Option<&str>,
         name: &str,
         cmd: Option<&'a Command>,
-        fin: Option<Rv>,
+        fin: Option<&Rv>,
         err_node: At<'a>,
     ) -> Result<Rv, Error> {
         let args: &'a [Arg] = match cmd {
@@ -193,7 +193,7 @@ impl<'a> State<'a, '_> {
                 }
             }
             if let Some(f) = fin {
-                v = f;
+                v = f.clone();
             }
             return Ok(v);
         }
@@ -218,7 +218,7 @@ impl<'a> State<'a, '_> {
             if bname == Some("call") && args.is_empty() {
                 argv.push(Value::string(crate::template::format::fmt_v(&f.v)));
             }
-            argv.push(self.validate(f, Some(param))?.v);
+            argv.push(self.validate(f.clone(), Some(param))?.v);
         }
         let result = match callee {
             Callee::Func(func) => {

@@ -18,7 +18,7 @@ impl<'a> State<'a, '_> {
         node: &'a Arg,
         ident: &'a [String],
         cmd: Option<&'a Command>,
-        fin: Option<Rv>,
+        fin: Option<&Rv>,
     ) -> Result<Rv, Error> {
         self.eval_field_chain_at(dot, receiver, At::Arg(node), ident, cmd, fin)
     }
@@ -31,9 +31,9 @@ impl<'a> State<'a, '_> {
         node: &'a Arg,
         ident: &'a [String],
         cmd: Option<&'a Command>,
-        fin: Option<Rv>,
+        fin: Option<&Rv>,
     ) -> Result<Rv, Error> {
-        if let Some(v) = self.plain_fields(&dot.v, ident, cmd, &fin) {
+        if let Some(v) = self.plain_fields(&dot.v, ident, cmd, fin) {
             return Ok(v);
         }
         self.eval_field_chain_at(dot, dot.clone(), At::Arg(node), ident, cmd, fin)
@@ -47,7 +47,7 @@ impl<'a> State<'a, '_> {
         receiver: &Value,
         fields: &[String],
         cmd: Option<&Command>,
-        fin: &Option<Rv>,
+        fin: Option<&Rv>,
     ) -> Option<Rv> {
         if has_args(cmd, fin) {
             return None;
@@ -66,12 +66,12 @@ impl<'a> State<'a, '_> {
         node: At<'a>,
         ident: &'a [String],
         cmd: Option<&'a Command>,
-        fin: Option<Rv>,
+        fin: Option<&Rv>,
     ) -> Result<Rv, Error> {
         let n = ident.len();
         // Plain map keys are walked by reference first; the general path below takes over
         // where a method, object, nil or error is involved.
-        let fast = if has_args(cmd, &fin) {
+        let fast = if has_args(cmd, fin) {
             n.saturating_sub(1)
         } else {
             n
@@ -104,10 +104,10 @@ impl<'a> State<'a, '_> {
         name: &str,
         node: At<'a>,
         cmd: Option<&'a Command>,
-        fin: Option<Rv>,
+        fin: Option<&Rv>,
         receiver: Rv,
     ) -> Result<Rv, Error> {
-        let has_args = has_args(cmd, &fin);
+        let has_args = has_args(cmd, fin);
         match &receiver.v {
             Value::Nil if !receiver.iface => {
                 if self.env.options.missing_key == MissingKey::Error {
@@ -205,6 +205,6 @@ fn walk_maps(v: &Value, names: &[String], zero_missing: bool) -> Option<(usize, 
 }
 
 /// Whether a field at the end of `cmd` (or fed by a pipeline's `fin`) is given arguments.
-fn has_args(cmd: Option<&Command>, fin: &Option<Rv>) -> bool {
+fn has_args(cmd: Option<&Command>, fin: Option<&Rv>) -> bool {
     cmd.is_some_and(|c| c.args.len() > 1) || fin.is_some()
 }

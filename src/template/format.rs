@@ -94,6 +94,19 @@ pub fn fmt_v(v: &Value) -> String {
 /// Appends the `%v` form of `v` to `out` (`depth` is unused; nesting is bounded inside).
 pub fn write_v(out: &mut String, v: &Value, depth: usize) {
     let _ = depth;
+    // Scalars print without a Printer (no flags or verbs apply to an action's value).
+    match v {
+        Value::String(s) => return out.push_str(s),
+        Value::Int(i) | Value::Int64(i) => return out.push_str(itoa::Buffer::new().format(*i)),
+        Value::Bool(b) => return out.push_str(if *b { "true" } else { "false" }),
+        Value::Float(x) => {
+            return match small_integral(*x) {
+                Some(i) => out.push_str(itoa::Buffer::new().format(i)),
+                None => out.push_str(&format_float(*x, 'g', -1)),
+            }
+        }
+        _ => {}
+    }
     // An action prints the value itself, addressable when it is a struct field, so
     // pointer-receiver Stringers apply (unlike for a copy passed to a function).
     let mut p = Printer::default();
@@ -106,18 +119,19 @@ pub fn write_v(out: &mut String, v: &Value, depth: usize) {
 /// the shortest round-trip digits, in plain decimal when the decimal exponent is in [-4, 6),
 /// otherwise as `d.ddde±XX` (`123456`, `1.234567e+06`, `0.0001`, `1e-05`).
 pub fn format_float_g(x: f64) -> String {
-    format_float(x, 'g', -1)
+    match small_integral(x) {
+        Some(i) => itoa::Buffer::new().format(i).to_owned(),
+        None => format_float(x, 'g', -1),
+    }
 }
 
-/// Decomposes a finite, non-zero `x.abs()` into its shortest round-trip decimal digits and the
-/// decimal exponent of the first digit (`1234.5` -> `("12345", 3)`).
-pub fn shortest_digits(x: f64) -> (String, i32) {
-    // Rust's `{:e}` prints the shortest digits that round-trip, like Go's strconv with -1.
-    let s = format!("{:e}", x.abs());
-    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
-    (digits, exp.parse().unwrap_or(0))
+/// `x` as an integer when `%v` prints it as one: integral and below 1e6 in magnitude, the
+/// common case of numbers read from YAML (`-0` keeps its sign in Go, so it is excluded).
+fn small_integral(x: f64) -> Option<i64> {
+    (x.abs() < 1e6 && x.fract() == 0.0 && !(x == 0.0 && x.is_sign_negative())).then_some(x as i64)
 }
+
+pub use super::strconv::shortest_digits;
 
 /// Writes `digits` with the first digit at decimal exponent `exp` as plain decimal.
 pub fn plain_decimal(digits: &str, exp: i32) -> String {

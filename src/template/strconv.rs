@@ -40,10 +40,20 @@ impl Digits {
         self.d.len() as i32
     }
 
-    /// Parses Rust's `{:e}` output of a non-negative finite value ("1.2345e-7").
+    /// Parses Rust's `{:e}` output or ryu's output of a non-negative finite value
+    /// ("1.2345e-7", "0.0001", "123.0", "1e16").
     fn from_sci(s: &str) -> Digits {
         let (mant, exp) = s.split_once('e').unwrap_or((s, "0"));
-        let mut d: Vec<u8> = mant.bytes().filter(u8::is_ascii_digit).collect();
+        let int_len = mant.find('.').unwrap_or(mant.len()) as i32;
+        let mut d: Vec<u8> = Vec::with_capacity(mant.len());
+        let mut leading = 0;
+        for b in mant.bytes().filter(u8::is_ascii_digit) {
+            if d.is_empty() && b == b'0' {
+                leading += 1;
+            } else {
+                d.push(b);
+            }
+        }
         while d.last() == Some(&b'0') {
             d.pop();
         }
@@ -52,13 +62,15 @@ impl Digits {
         }
         Digits {
             d,
-            dp: exp.parse::<i32>().unwrap_or(0) + 1,
+            dp: exp.parse::<i32>().unwrap_or(0) + int_len - leading,
         }
     }
 
-    /// Shortest digits that round-trip.
+    /// Shortest digits that round-trip (ryu picks the closest of the shortest candidates, as
+    /// Go's strconv does).
     fn shortest(x: f64) -> Digits {
-        Digits::from_sci(&format!("{:e}", x.abs()))
+        let mut buf = ryu::Buffer::new();
+        Digits::from_sci(buf.format_finite(x.abs()))
     }
 
     /// `n >= 1` significant digits, correctly rounded.
@@ -76,6 +88,14 @@ impl Digits {
             b'0'
         }
     }
+}
+
+/// The shortest round-trip decimal digits of a finite, non-zero `x.abs()` and the decimal
+/// exponent of the first digit (`1234.5` -> `("12345", 3)`).
+pub fn shortest_digits(x: f64) -> (String, i32) {
+    let d = Digits::shortest(x);
+    let exp = d.dp - 1;
+    (String::from_utf8(d.d).unwrap_or_default(), exp)
 }
 
 /// Go's `strconv.FormatFloat(x, fmt, prec, 64)`.
@@ -423,6 +443,47 @@ pub fn can_backquote(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// ryu's shortest digits agree with Rust's `{:e}` (also shortest round-trip, closest
+    /// candidate) on random bit patterns, integers and short decimals.
+    #[test]
+    fn shortest_digits_agree_with_core_fmt() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut samples: Vec<f64> = (0..200_000).map(|_| f64::from_bits(next())).collect();
+        samples.extend((0..20_000).map(|i| f64::from(i) * 0.001));
+        samples.extend((0..2_000).map(|i| 10f64.powi(i % 600 - 300) * f64::from(i % 7 + 1)));
+        samples.extend([f64::MIN_POSITIVE, 5e-324, f64::MAX, 1e21, 1e-7, 123456789.0]);
+        for x in samples.into_iter().filter(|x| x.is_finite() && *x != 0.0) {
+            let fast = Digits::shortest(x);
+            let reference = Digits::from_sci(&format!("{:e}", x.abs()));
+            if fast.d == reference.d {
+                assert_eq!(fast.dp, reference.dp, "{x:e}");
+                continue;
+            }
+            // core::fmt breaks an exact tie between two shortest candidates upwards; Go (like
+            // ryu) takes the even one. Anything else is a real disagreement.
+            let (a, b) = (&fast.d, &reference.d);
+            let n = a.len();
+            assert!(n == b.len() && a[..n - 1] == b[..n - 1], "{x:e}");
+            assert_eq!(a[n - 1] % 2, 0, "{x:e}");
+            assert_eq!(a[n - 1] + 1, b[n - 1], "{x:e}");
+        }
+    }
+
+    #[test]
+    fn shortest_ties_go_even() {
+        // Exactly halfway between ...972 and ...973: helm v3.17.3 prints the even digit.
+        assert_eq!(
+            format_float(-1149636667324797.25, 'g', -1),
+            "-1.1496366673247972e+15"
+        );
+    }
 
     #[test]
     fn floats_in_every_format() {
