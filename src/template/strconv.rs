@@ -479,10 +479,8 @@ mod tests {
     #[test]
     fn shortest_ties_go_even() {
         // Exactly halfway between ...972 and ...973: helm v3.17.3 prints the even digit.
-        assert_eq!(
-            format_float(-1149636667324797.25, 'g', -1),
-            "-1.1496366673247972e+15"
-        );
+        let x: f64 = "-1149636667324797.25".parse().expect("a float literal");
+        assert_eq!(format_float(x, 'g', -1), "-1.1496366673247972e+15");
     }
 
     #[test]
