@@ -282,7 +282,7 @@ fn render_name_template(t: &str) -> Result<String, String> {
     let mut set = crate::template::Templates::new(crate::render::helm_funcs());
     set.add("name-template", t).map_err(|e| e.message)?;
     set.execute("name-template", &crate::template::Value::Nil)
-        .map_err(|e| e.message)
+        .map_err(|e| e.message.into())
 }
 
 /// `--post-renderer`: pipes the manifests through a command and returns its stdout.

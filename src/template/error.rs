@@ -16,8 +16,9 @@ pub enum ErrorKind {
 pub struct Error {
     /// Stage.
     pub kind: ErrorKind,
-    /// The full message, as Go's `err.Error()` prints it.
-    pub message: String,
+    /// The full message, as Go's `err.Error()` prints it. Boxed so that a `Result` of a value
+    /// and an error is no larger than the value: the executor moves such results constantly.
+    pub message: Box<str>,
 }
 
 impl Error {
@@ -25,14 +26,14 @@ impl Error {
     pub fn parse(message: impl Into<String>) -> Self {
         Error {
             kind: ErrorKind::Parse,
-            message: message.into(),
+            message: message.into().into_boxed_str(),
         }
     }
     /// An execution error with a ready-made message.
     pub fn exec(message: impl Into<String>) -> Self {
         Error {
             kind: ErrorKind::Exec,
-            message: message.into(),
+            message: message.into().into_boxed_str(),
         }
     }
 }

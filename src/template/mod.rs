@@ -13,6 +13,7 @@ pub mod format;
 pub mod funcs;
 pub mod lex;
 mod lex_item;
+mod map;
 mod objects;
 pub mod parse;
 mod parse_pipe;

@@ -21,7 +21,7 @@ fn parse_ok(text: &str) -> Vec<Tree> {
 fn parse_err(text: &str) -> String {
     match parse("t.yaml", text, &is_func) {
         Ok(_) => panic!("{text:?} parsed"),
-        Err(e) => e.message,
+        Err(e) => e.message.into(),
     }
 }
 
@@ -76,7 +76,7 @@ fn recorded_helm_parse_errors() {
         if !ok {
             let got = match result {
                 Ok(_) => "OK".to_string(),
-                Err(e) => e.message,
+                Err(e) => e.message.into(),
             };
             failures.push(format!("{template:?}\n   helm: {helm}\n   ours: {got}"));
         }
@@ -342,11 +342,14 @@ fn deep_nesting_is_bounded() {
     let parens = |depth: usize| format!("{{{{{}1{}}}}}", "(".repeat(depth), ")".repeat(depth));
     assert!(parse_on_thread(parens(MAX_PAREN_DEPTH)).is_ok());
     let err = parse_on_thread(parens(MAX_PAREN_DEPTH + 1)).unwrap_err();
-    assert_eq!(err.message, "template: t:1: max expression depth exceeded");
+    assert_eq!(
+        &*err.message,
+        "template: t:1: max expression depth exceeded"
+    );
     let ifs = |depth: usize| format!("{}{}", "{{if 1}}".repeat(depth), "{{end}}".repeat(depth));
     assert!(parse_on_thread(ifs(MAX_NESTING)).is_ok());
     let err = parse_on_thread(ifs(MAX_NESTING + 1)).unwrap_err();
-    assert_eq!(err.message, "template: t:1: max nesting depth exceeded");
+    assert_eq!(&*err.message, "template: t:1: max nesting depth exceeded");
 }
 
 #[test]

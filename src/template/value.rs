@@ -9,13 +9,10 @@
 use super::funcs::Param;
 use parking_lot::RwLock;
 use std::any::Any;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-/// The key-sorted map behind [`Value::Map`]. Go never preserves insertion order; every place
-/// that iterates a map (range, fmt, toJson) sorts keys, so a `BTreeMap` is the natural fit.
-pub type Map = BTreeMap<String, Value>;
+pub use super::map::Map;
 
 /// A shared, mutable map (a Go map value is a reference).
 #[derive(Clone, Default)]

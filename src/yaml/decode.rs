@@ -7,7 +7,7 @@
 use super::load::Node;
 use super::ordered::OrderedMap;
 use super::resolve::{resolve_plain, Resolved};
-use crate::template::value::{Map, Value};
+use crate::template::value::Value;
 use std::rc::Rc;
 
 /// go-yaml v2's alias expansion limits: up to 400k decode operations 99% may come from
@@ -378,7 +378,8 @@ fn to_value(v: GoVal) -> Result<Value, String> {
             Value::list(items.into_iter().map(to_value).collect::<Result<_, _>>()?)
         }
         GoVal::Map(items) => {
-            let mut m = Map::new();
+            // Collected, then sorted once (inserting unsorted keys one by one shifts entries).
+            let mut m = Vec::with_capacity(items.len());
             for (k, v) in items {
                 let key = match &k {
                     GoVal::Str(s) => s.clone(),
@@ -405,9 +406,9 @@ fn to_value(v: GoVal) -> Result<Value, String> {
                     }
                     other => return Err(format!("yaml: invalid map key: {}", go_sharp_v(other))),
                 };
-                m.insert(key, to_value(v)?);
+                m.push((key, to_value(v)?));
             }
-            Value::map(m)
+            Value::map(m.into_iter().collect())
         }
     })
 }

@@ -101,12 +101,13 @@ impl P<'_> {
     fn object(&mut self) -> Result<Value, JsonError> {
         self.enter()?;
         self.i += 1;
-        let mut m = Map::new();
+        // Collected, then sorted once (inserting unsorted keys one by one shifts entries).
+        let mut m = Vec::new();
         self.ws();
         if self.peek() == Some(b'}') {
             self.i += 1;
             self.depth -= 1;
-            return Ok(Value::map(m));
+            return Ok(Value::map(Map::new()));
         }
         loop {
             self.ws();
@@ -132,7 +133,7 @@ impl P<'_> {
                 }
             }
             let v = self.value()?;
-            m.insert(key, v);
+            m.push((key, v));
             self.ws();
             match self.next_or_eof()? {
                 b',' => continue,
@@ -146,7 +147,7 @@ impl P<'_> {
             }
         }
         self.depth -= 1;
-        Ok(Value::map(m))
+        Ok(Value::map(m.into_iter().collect()))
     }
 
     fn array(&mut self) -> Result<Value, JsonError> {
