@@ -9,6 +9,7 @@
 use super::ast::{Arg, Pos};
 use super::ast::{BranchNode, Command, ListNode, Node, Pipe, TemplateNode, Tree, VariableNode};
 use super::error::Error;
+use super::fields;
 use super::format;
 use super::funcs::{FuncMap, Runtime};
 use super::set::{self, Options, Session, TreeMap};
@@ -171,6 +172,45 @@ pub(crate) struct State<'a, 'e> {
     pub(crate) at: At<'a>,
 }
 
+/// `fmt.Fprint` of a value as an action prints it; nil prints `<no value>`.
+fn print_to(out: &mut String, v: &Value) {
+    match v {
+        Value::Nil => out.push_str("<no value>"),
+        Value::String(s) => out.push_str(s),
+        v => format::write_v(out, v, 0),
+    }
+}
+
+/// Hands `f` the value of a pipeline that is a lone field chain through plain maps
+/// (`.a.b`, `$x.a.b`), by reference; false (and `f` not called) for any other pipeline.
+fn peek_plain_fields(
+    dot: &Rv,
+    pipe: &Pipe,
+    visible: &[(&str, Rv)],
+    zero_missing: bool,
+    f: &mut dyn FnMut(&Value),
+) -> bool {
+    let [cmd] = pipe.cmds.as_slice() else {
+        return false;
+    };
+    if !pipe.decl.is_empty() || cmd.args.len() != 1 {
+        return false;
+    }
+    match &cmd.args[0] {
+        Arg::Field { ident, .. } => fields::peek_maps(&dot.v, ident, zero_missing, f),
+        Arg::Variable(var) => match var.ident.split_first() {
+            Some((name, fields)) if !fields.is_empty() => {
+                match visible.iter().rev().find(|(n, _)| *n == name) {
+                    Some((_, slot)) => fields::peek_maps(&slot.v, fields, zero_missing, f),
+                    None => false,
+                }
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// Executes the template `name` of `env` with `data`, returning its output.
 pub(crate) fn execute_template(env: &Env<'_>, name: &str, data: &Value) -> Result<String, Error> {
     let Some(tree) = env.lookup(name) else {
@@ -231,6 +271,9 @@ impl<'a> State<'a, '_> {
         match node {
             Node::Text(t) => self.out.push_str(&t.text),
             Node::Action(a) => {
+                if self.print_plain_fields(dot, &a.pipe) {
+                    return Ok(Flow::Normal);
+                }
                 // Variables declared by an action persist until the enclosing `end`.
                 let val = self.eval_pipeline(dot, &a.pipe)?;
                 if a.pipe.decl.is_empty() {
@@ -251,11 +294,21 @@ impl<'a> State<'a, '_> {
 
     /// `fmt.Fprint` of an action's value; an invalid value prints `<no value>`.
     fn print_value(&mut self, val: &Rv) {
-        match &val.v {
-            Value::Nil => self.out.push_str("<no value>"),
-            Value::String(s) => self.out.push_str(s),
-            v => format::write_v(&mut self.out, v, 0),
-        }
+        print_to(&mut self.out, &val.v);
+    }
+
+    /// `{{ .a.b }}` and `{{ $x.a.b }}` through plain maps: the value is printed where it is
+    /// stored, without copying it out (which costs a reference-count round trip). False when
+    /// the action is anything else; the general path then evaluates it.
+    fn print_plain_fields(&mut self, dot: &Rv, pipe: &'a Pipe) -> bool {
+        let out = &mut self.out;
+        peek_plain_fields(
+            dot,
+            pipe,
+            self.vars.get(self.var_base..).unwrap_or(&[]),
+            self.env.options.missing_key == set::MissingKey::Zero,
+            &mut |v| print_to(out, v),
+        )
     }
 
     fn walk_if_or_with(
@@ -265,7 +318,21 @@ impl<'a> State<'a, '_> {
         b: &'a BranchNode,
     ) -> Result<Flow, Error> {
         let mark = self.vars.len();
-        let val = self.eval_pipeline(dot, &b.pipe)?;
+        // `{{if .a.b}}` reads the truth of the value where it is stored.
+        let mut truth = None;
+        if !is_with {
+            peek_plain_fields(
+                dot,
+                &b.pipe,
+                self.vars.get(self.var_base..).unwrap_or(&[]),
+                self.env.options.missing_key == set::MissingKey::Zero,
+                &mut |v| truth = Some(v.truthy()),
+            );
+        }
+        let val = match truth {
+            Some(t) => Rv::concrete(Value::Bool(t)),
+            None => self.eval_pipeline(dot, &b.pipe)?,
+        };
         let flow = if val.v.truthy() {
             if is_with {
                 self.walk_list(&val, &b.list)?

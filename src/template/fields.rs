@@ -204,6 +204,37 @@ fn walk_maps(v: &Value, names: &[String], zero_missing: bool) -> Option<(usize, 
     }
 }
 
+/// Like [`walk_maps`], but hands the value reached to `f` by reference: true when every name
+/// was a plain map key (a missing last key reads as nil under `missingkey=zero`), false when
+/// the general path must evaluate the chain (methods, objects, errors).
+pub(crate) fn peek_maps(
+    v: &Value,
+    names: &[String],
+    zero_missing: bool,
+    f: &mut dyn FnMut(&Value),
+) -> bool {
+    let (Value::Map(m), Some(name)) = (v, names.first()) else {
+        return false;
+    };
+    if m.kind() == MapKind::Values && values_method(name).is_some() {
+        return false;
+    }
+    // A map may contain itself (sprig's `set`): recursive read locks must not wait on a writer.
+    let map = m.read_recursive();
+    match map.get(name.as_str()) {
+        Some(next) if names.len() == 1 => {
+            f(next);
+            true
+        }
+        Some(next) => peek_maps(next, &names[1..], zero_missing, f),
+        None if zero_missing && names.len() == 1 => {
+            f(&Value::Nil);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Whether a field at the end of `cmd` (or fed by a pipeline's `fin`) is given arguments.
 fn has_args(cmd: Option<&Command>, fin: Option<&Rv>) -> bool {
     cmd.is_some_and(|c| c.args.len() > 1) || fin.is_some()

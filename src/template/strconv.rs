@@ -374,6 +374,16 @@ pub(crate) fn quote_bytes(b: &[u8], ascii_only: bool) -> String {
     out.push('"');
     let mut i = 0;
     while i < b.len() {
+        // Runs of printable ASCII other than the quote and backslash are copied as they are.
+        let plain = b[i..]
+            .iter()
+            .take_while(|&&c| (0x20..0x7f).contains(&c) && c != b'"' && c != b'\\')
+            .count();
+        if plain > 0 {
+            out.push_str(std::str::from_utf8(&b[i..i + plain]).unwrap_or_default());
+            i += plain;
+            continue;
+        }
         match decode_rune(&b[i..]) {
             (Some(r), n) => {
                 escape_rune(&mut out, r, '"', ascii_only);
