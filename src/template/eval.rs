@@ -221,10 +221,7 @@ impl<'a> State<'a, '_> {
             argv.push(self.validate(f.clone(), Some(param))?.v);
         }
         let result = match callee {
-            Callee::Func(func) => {
-                let f = func.call.clone();
-                f(self, &argv)
-            }
+            Callee::Func(func) => (func.call)(self, &argv),
             Callee::Method { obj, .. } => obj.call(name, &argv),
         };
         match result {

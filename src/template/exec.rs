@@ -405,13 +405,13 @@ impl<'a> State<'a, '_> {
             Value::Map(m) if !m.is_empty() => {
                 iterated = true;
                 // Snapshot the entries: the body may mutate the map (sprig's `set`).
-                let entries: Vec<(String, Value)> = m
+                let entries: Vec<(Value, Value)> = m
                     .read()
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .map(|(k, v)| (Value::str(k), v.clone()))
                     .collect();
                 for (k, v) in entries {
-                    if one(self, Rv::concrete(Value::string(k)), Rv::iface(v))? {
+                    if one(self, Rv::concrete(k), Rv::iface(v))? {
                         break;
                     }
                 }
