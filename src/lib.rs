@@ -15,5 +15,6 @@ pub mod render;
 pub mod semver;
 pub mod sync;
 pub mod template;
+pub mod text;
 pub mod validate;
 pub mod yaml;

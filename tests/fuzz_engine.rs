@@ -3,8 +3,9 @@
 //! parsed and executed with small values and Helm's function map. No input may panic or hang.
 //!
 //! CI runs a bounded number of cases; `RUDDER_FUZZ_SECS=600 cargo test --release --test
-//! fuzz_engine -- --nocapture` runs for ten minutes. `RUDDER_FUZZ_SEED` replays a run. A
-//! watchdog aborts the process (printing the input) if one case runs longer than 30 s.
+//! fuzz_engine -- --nocapture` runs for ten minutes. `RUDDER_FUZZ_SEED` replays a run (up to
+//! the random functions' own output). A watchdog aborts the process (printing the input) if one
+//! case runs longer than 30 s; `RUDDER_FUZZ_LAST=FILE` keeps the input being run in FILE.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -170,6 +171,7 @@ fn random_templates_never_panic_or_hang() {
     let secs: Option<u64> = std::env::var("RUDDER_FUZZ_SECS")
         .ok()
         .and_then(|s| s.parse().ok());
+    let last_input = std::env::var_os("RUDDER_FUZZ_LAST");
     let max_cases: u64 = if secs.is_some() { u64::MAX } else { 5000 };
     let deadline = secs.map(|s| Instant::now() + Duration::from_secs(s));
     eprintln!("fuzz_engine: seed {seed}");
@@ -202,6 +204,11 @@ fn random_templates_never_panic_or_hang() {
         {
             let mut guard = current.lock().unwrap_or_else(|e| e.into_inner());
             *guard = (text.clone(), Instant::now());
+        }
+        // An abort (a stack overflow) ends the process without a report: the last input written
+        // here is the culprit.
+        if let Some(path) = &last_input {
+            let _ = std::fs::write(path, &text);
         }
         let started = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| {

@@ -61,7 +61,7 @@ impl Files {
         if data.is_empty() {
             return Err("runtime error: index out of range [-1]".into());
         }
-        let text = String::from_utf8_lossy(data);
+        let text = crate::text::lossy(data);
         let text = text.strip_suffix('\n').unwrap_or(&text);
         Ok(Value::typed_list(
             crate::template::SliceKind::String,
@@ -81,7 +81,7 @@ impl Files {
             let v = if secrets {
                 base64::engine::general_purpose::STANDARD.encode(data)
             } else {
-                String::from_utf8_lossy(data).into_owned()
+                crate::text::lossy(data).into_owned()
             };
             m.insert(base, Value::string(v));
         }
@@ -120,7 +120,7 @@ impl Object for Files {
         match name {
             "Get" => Ok(Value::string(
                 self.get(arg)
-                    .map(|d| String::from_utf8_lossy(d).into_owned())
+                    .map(|d| crate::text::lossy(d).into_owned())
                     .unwrap_or_default(),
             )),
             "GetBytes" => Ok(Value::Bytes(

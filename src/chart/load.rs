@@ -86,7 +86,7 @@ pub fn load_dir_files(dir: &Path) -> Result<FileList, String> {
 }
 
 fn yaml_doc(data: &[u8]) -> Result<Value, String> {
-    crate::yaml::load_any(&String::from_utf8_lossy(data)).map_err(|e| e.to_string())
+    crate::yaml::load_any(&crate::text::lossy(data)).map_err(|e| e.to_string())
 }
 
 /// Helm's `LoadFiles`: builds a chart (and its subcharts) from chart-relative files.
@@ -117,7 +117,7 @@ pub fn load_files(files: FileList) -> Result<Chart, String> {
                 }
             }
             "values.yaml" => {
-                let v = crate::yaml::load_values(&String::from_utf8_lossy(&data))
+                let v = crate::yaml::load_values(&crate::text::lossy(&data))
                     .map_err(|e| format!("cannot load values.yaml: {e}"))?;
                 chart.values = match v {
                     Value::Map(m) => m,

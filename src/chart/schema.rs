@@ -48,7 +48,7 @@ pub fn validate(chart: &Chart, values: &MapRef) -> Result<(), String> {
 /// The error Go's `json.Decoder` (gojsonschema's loader) reports for an unparsable schema;
 /// `None` when Go's scanner would accept it.
 fn go_decode_error(schema: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(schema);
+    let text = crate::text::lossy(schema);
     if text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
         return Some("EOF".into());
     }

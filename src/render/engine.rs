@@ -124,7 +124,7 @@ pub fn render(
         .iter()
         .filter_map(|k| {
             let r = by_name.get(k.as_str())?;
-            Some((k.as_str(), String::from_utf8_lossy(&r.text)))
+            Some((k.as_str(), crate::text::lossy(&r.text)))
         })
         .collect();
     let files: Vec<(&str, &str)> = texts.iter().map(|(k, t)| (*k, &**t)).collect();

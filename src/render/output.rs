@@ -98,7 +98,7 @@ pub fn assemble_with(
             m.push_str("---\n# Source: ");
             m.push_str(name);
             m.push('\n');
-            m.push_str(&String::from_utf8_lossy(data));
+            m.push_str(&crate::text::lossy(data));
             m.push('\n');
         }
     }
@@ -181,7 +181,7 @@ fn write_dir(
     };
     if o.include_crds {
         for (name, data) in &r.crds {
-            let content = String::from_utf8_lossy(data);
+            let content = crate::text::lossy(data);
             write(&mut out, dir, name, &content, written.contains(name))?;
             written.insert(name.clone());
         }

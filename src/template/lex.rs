@@ -237,7 +237,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> Step<'a> {
-        let found = self.rest(self.pos).windows(2).position(|w| w == LEFT_DELIM);
+        let found = memchr::memmem::find(self.rest(self.pos), LEFT_DELIM);
         if let Some(x) = found {
             if x > 0 {
                 self.pos += x;
@@ -300,11 +300,7 @@ impl<'a> Lexer<'a> {
 
     fn lex_comment(&mut self) -> Step<'a> {
         self.pos += LEFT_COMMENT.len();
-        let Some(x) = self
-            .rest(self.pos)
-            .windows(2)
-            .position(|w| w == RIGHT_COMMENT)
-        else {
+        let Some(x) = memchr::memmem::find(self.rest(self.pos), RIGHT_COMMENT) else {
             return self.errorf("unclosed comment".into());
         };
         self.pos += x + RIGHT_COMMENT.len();
