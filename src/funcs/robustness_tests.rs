@@ -55,3 +55,25 @@ fn no_function_panics_on_odd_arguments() {
     }
     assert!(calls > 10_000);
 }
+
+/// Values nested as deep as a template loops are copied, compared and dropped without running
+/// out of stack, even on a small one. Expected output recorded with helm v3.17.3's helm-eval.
+#[test]
+fn deeply_nested_values_do_not_overflow_the_stack() {
+    const TEMPLATE: &str = "{{ $x := list }}{{ range until 20000 }}{{ $x = list $x }}{{ end }}\
+        a: ok {{ deepCopy $x | len }}{{ $y := dict }}{{ range until 20000 }}\
+        {{ $y = dict \"a\" $y }}{{ end }} {{ deepCopy $y | len }} {{ deepEqual $x (deepCopy $x) }}";
+    let out = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let mut t =
+                crate::template::Templates::new(std::sync::Arc::new(super::sprig_and_helm()));
+            t.add("t", TEMPLATE).map_err(|e| e.to_string())?;
+            t.execute("t", &Value::Nil).map_err(|e| e.to_string())
+        })
+        .map(|h| h.join());
+    match out {
+        Ok(Ok(Ok(text))) => assert_eq!(text, "a: ok 1 1 true"),
+        other => panic!("deep values: {other:?}"),
+    }
+}

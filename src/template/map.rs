@@ -136,6 +136,21 @@ impl Map {
     }
 }
 
+impl Map {
+    /// Empties the map, returning its values.
+    pub(crate) fn take_values(&mut self) -> Vec<Value> {
+        std::mem::take(&mut self.entries).into_values().collect()
+    }
+}
+
+impl Drop for Map {
+    fn drop(&mut self) {
+        if self.entries.values().any(Value::is_composite) {
+            super::value::drop_flat(self.take_values());
+        }
+    }
+}
+
 impl Extend<(String, Value)> for Map {
     /// Adds the entries (a later duplicate key wins, as with repeated inserts), then restores
     /// key order with one sort instead of one shifted insert per key.
@@ -173,8 +188,8 @@ impl<const N: usize> From<[(String, Value); N]> for Map {
 impl IntoIterator for Map {
     type Item = (String, Value);
     type IntoIter = IntoIter;
-    fn into_iter(self) -> IntoIter {
-        self.entries.into_iter()
+    fn into_iter(mut self) -> IntoIter {
+        std::mem::take(&mut self.entries).into_iter()
     }
 }
 

@@ -108,6 +108,35 @@ pub struct List {
     pub items: Vec<Value>,
 }
 
+impl Drop for List {
+    fn drop(&mut self) {
+        if self.items.iter().any(Value::is_composite) {
+            drop_flat(std::mem::take(&mut self.items));
+        }
+    }
+}
+
+/// Drops values one at a time instead of recursively: a template can nest lists and maps as
+/// deep as it loops (`$x = list $x` a million times), which recursive drops would follow to a
+/// stack overflow. Composites that are not shared hand their elements to the work list.
+pub(crate) fn drop_flat(mut pending: Vec<Value>) {
+    while let Some(v) = pending.pop() {
+        match v {
+            Value::List(l) => {
+                if let Some(mut l) = Arc::into_inner(l) {
+                    pending.append(&mut l.items);
+                }
+            }
+            Value::Map(MapRef(m, _)) => {
+                if let Some(m) = Arc::into_inner(m) {
+                    pending.extend(m.into_inner().take_values());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// A template value.
 #[derive(Clone, Default)]
 pub enum Value {
@@ -228,6 +257,11 @@ impl Value {
         Value::Map(MapRef::default())
     }
 
+    /// Whether this is a list or a map (a value that may own further values).
+    pub fn is_composite(&self) -> bool {
+        matches!(self, Value::List(_) | Value::Map(_))
+    }
+
     /// Whether this is `nil`.
     pub fn is_nil(&self) -> bool {
         matches!(self, Value::Nil)
@@ -318,12 +352,15 @@ impl Value {
 
     /// A deep copy: maps are copied, everything else is immutable and shared.
     pub fn deep_copy(&self) -> Value {
+        // Templates can nest values as deep as they loop: recursion gets stack as it needs it.
         match self {
-            Value::Map(m) => Value::Map(m.deep_copy()),
-            Value::List(l) => Value::List(Arc::new(List {
-                kind: l.kind,
-                items: l.items.iter().map(Value::deep_copy).collect(),
-            })),
+            Value::Map(m) => super::exec::grow(|| Value::Map(m.deep_copy())),
+            Value::List(l) => super::exec::grow(|| {
+                Value::List(Arc::new(List {
+                    kind: l.kind,
+                    items: l.items.iter().map(Value::deep_copy).collect(),
+                }))
+            }),
             other => other.clone(),
         }
     }
@@ -341,7 +378,9 @@ impl Value {
             (Value::List(a), Value::List(b)) => {
                 a.kind == b.kind
                     && a.items.len() == b.items.len()
-                    && a.items.iter().zip(&b.items).all(|(x, y)| x.deep_equal(y))
+                    && super::exec::grow(|| {
+                        a.items.iter().zip(&b.items).all(|(x, y)| x.deep_equal(y))
+                    })
             }
             (Value::Map(a), Value::Map(b)) => {
                 if a.kind() != b.kind() {
@@ -352,8 +391,10 @@ impl Value {
                 }
                 let (a, b) = (a.read(), b.read());
                 a.len() == b.len()
-                    && a.iter()
-                        .all(|(k, v)| b.get(k).is_some_and(|w| v.deep_equal(w)))
+                    && super::exec::grow(|| {
+                        a.iter()
+                            .all(|(k, v)| b.get(k).is_some_and(|w| v.deep_equal(w)))
+                    })
             }
             (Value::Object(a), Value::Object(b)) => {
                 a.type_name() == b.type_name() && a.format() == b.format()
