@@ -156,6 +156,8 @@ impl Extend<(String, Value)> for Map {
     /// key order with one sort instead of one shifted insert per key.
     fn extend<I: IntoIterator<Item = (String, Value)>>(&mut self, iter: I) {
         let before = self.entries.len();
+        let iter = iter.into_iter();
+        self.entries.reserve(iter.size_hint().0);
         for (k, v) in iter {
             self.entries.insert(k, v);
         }

@@ -73,8 +73,10 @@ impl MapRef {
     }
     /// A deep copy (Go's copystructure, used by `deepCopy` and by values coalescing).
     pub fn deep_copy(&self) -> MapRef {
-        let m = self.0.read();
-        MapRef::new(m.iter().map(|(k, v)| (k.clone(), v.deep_copy())).collect())
+        match Value::Map(self.clone()).deep_copy() {
+            Value::Map(m) => m,
+            _ => MapRef::default(),
+        }
     }
 }
 
@@ -106,6 +108,17 @@ pub struct List {
     pub kind: SliceKind,
     /// Elements.
     pub items: Vec<Value>,
+}
+
+/// Runs `f` (one level of a recursion over nested values), making sure of stack room every
+/// 64 levels: templates nest values as deep as they loop. A probe at every level would cost a
+/// stack check per value (and, where a thread's stack bounds are unknown, a new segment).
+fn on_enough_stack<R>(depth: usize, f: impl FnOnce() -> R) -> R {
+    if depth % 64 == 0 {
+        super::exec::grow(f)
+    } else {
+        f()
+    }
 }
 
 impl Drop for List {
@@ -352,22 +365,33 @@ impl Value {
 
     /// A deep copy: maps are copied, everything else is immutable and shared.
     pub fn deep_copy(&self) -> Value {
-        // Templates can nest values as deep as they loop: recursion gets stack as it needs it.
-        match self {
-            Value::Map(m) => super::exec::grow(|| Value::Map(m.deep_copy())),
-            Value::List(l) => super::exec::grow(|| {
-                Value::List(Arc::new(List {
-                    kind: l.kind,
-                    items: l.items.iter().map(Value::deep_copy).collect(),
-                }))
-            }),
+        self.deep_copy_at(1)
+    }
+
+    fn deep_copy_at(&self, depth: usize) -> Value {
+        let copy = || match self {
+            Value::Map(m) => Value::Map(MapRef::new(
+                m.read()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.deep_copy_at(depth + 1)))
+                    .collect(),
+            )),
+            Value::List(l) => Value::List(Arc::new(List {
+                kind: l.kind,
+                items: l.items.iter().map(|v| v.deep_copy_at(depth + 1)).collect(),
+            })),
             other => other.clone(),
-        }
+        };
+        on_enough_stack(depth, copy)
     }
 
     /// Go's `reflect.DeepEqual` on two values (used by `has`, `uniq`, `without`, `deepEqual`).
     /// Types must match exactly: `int` 1 and `float64` 1 differ.
     pub fn deep_equal(&self, other: &Value) -> bool {
+        self.deep_equal_at(other, 1)
+    }
+
+    fn deep_equal_at(&self, other: &Value, depth: usize) -> bool {
         match (self, other) {
             (Value::Nil, Value::Nil) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
@@ -378,8 +402,11 @@ impl Value {
             (Value::List(a), Value::List(b)) => {
                 a.kind == b.kind
                     && a.items.len() == b.items.len()
-                    && super::exec::grow(|| {
-                        a.items.iter().zip(&b.items).all(|(x, y)| x.deep_equal(y))
+                    && on_enough_stack(depth, || {
+                        a.items
+                            .iter()
+                            .zip(&b.items)
+                            .all(|(x, y)| x.deep_equal_at(y, depth + 1))
                     })
             }
             (Value::Map(a), Value::Map(b)) => {
@@ -391,9 +418,9 @@ impl Value {
                 }
                 let (a, b) = (a.read(), b.read());
                 a.len() == b.len()
-                    && super::exec::grow(|| {
+                    && on_enough_stack(depth, || {
                         a.iter()
-                            .all(|(k, v)| b.get(k).is_some_and(|w| v.deep_equal(w)))
+                            .all(|(k, v)| b.get(k).is_some_and(|w| v.deep_equal_at(w, depth + 1)))
                     })
             }
             (Value::Object(a), Value::Object(b)) => {
