@@ -19,6 +19,7 @@ pub mod parse;
 mod parse_pipe;
 mod printf;
 mod printnum;
+mod runtime;
 pub mod set;
 pub mod strconv;
 mod unicode_print;
