@@ -1,7 +1,7 @@
 //! The parse tree, mirroring Go's `text/template/parse/node.go`.
 //!
 //! Positions are byte offsets into the text of the file the node was parsed from, exactly as
-//! Go's `parse.Pos`; error messages derive `LINE:COL` from them (see [`Tree::error_context`]).
+//! Go's `parse.Pos`; error messages derive `LINE:COL` from them (see [`Tree::location`]).
 //! `Display` reproduces Go's `Node.String()`, which appears in execution errors
 //! (`executing "x" at <.Values.a.b>`).
 
