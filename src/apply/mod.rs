@@ -27,7 +27,7 @@
 //!    longer rendered are deleted if every guard holds (label, UID precondition, no controller
 //!    owner, no opt-out, blast radius); the parent is then narrowed to the exact new set.
 //!
-//! [`diff`] runs the same plan as server-side dry runs and reports field-level changes with
+//! [`diff`](mod@diff) runs the same plan as server-side dry runs and reports field-level changes with
 //! Secret values masked; [`delete`] prunes the whole set.
 
 pub mod diff;

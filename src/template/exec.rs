@@ -3,7 +3,7 @@
 //! Helm runtime services functions reach through `Runtime` (`include`, `tpl`, `lookup`) are in
 //! `runtime.rs`.
 //!
-//! The executor carries its state explicitly in [`State`]: the current tree (for error
+//! The executor carries its state explicitly in `State`: the current tree (for error
 //! locations), the variable stack, the `{{template}}` depth, the output buffer and the node
 //! being evaluated (Go's `s.node`, which every error message names).
 
