@@ -8,7 +8,7 @@ use super::exec::{At, Rv, State};
 use super::format;
 use super::objects::{values_method, ValuesMethods};
 use super::set::MissingKey;
-use super::value::{MapKind, Member, Object, Value};
+use super::value::{MapKind, MapRef, Member, Object, Value};
 
 impl<'a> State<'a, '_> {
     pub(crate) fn eval_field_chain(
@@ -181,20 +181,27 @@ impl<'a> State<'a, '_> {
     }
 }
 
-/// Follows `names` through nested maps without cloning the levels in between: returns how
-/// many names were consumed and the (cloned) value reached, or `None` when the first name is
-/// not a plain map lookup. A missing key ends the walk with nil under `missingkey=zero`
-/// (what Go's map index yields); other modes leave the missing key to the general path.
-fn walk_maps(v: &Value, names: &[String], zero_missing: bool) -> Option<(usize, Value)> {
+/// The map and key of the first step of `names` when it is a plain map lookup (not a
+/// `chartutil.Values` method such as `.Values.AsMap`).
+fn plain_map_step<'v, 'n>(v: &'v Value, names: &'n [String]) -> Option<(&'v MapRef, &'n str)> {
     let (Value::Map(m), Some(name)) = (v, names.first()) else {
         return None;
     };
     if m.kind() == MapKind::Values && values_method(name).is_some() {
         return None;
     }
+    Some((m, name))
+}
+
+/// Follows `names` through nested maps without cloning the levels in between: returns how
+/// many names were consumed and the (cloned) value reached, or `None` when the first name is
+/// not a plain map lookup. A missing key ends the walk with nil under `missingkey=zero`
+/// (what Go's map index yields); other modes leave the missing key to the general path.
+fn walk_maps(v: &Value, names: &[String], zero_missing: bool) -> Option<(usize, Value)> {
+    let (m, name) = plain_map_step(v, names)?;
     // A map may contain itself (sprig's `set`): recursive read locks must not wait on a writer.
     let map = m.read_recursive();
-    match map.get(name.as_str()) {
+    match map.get(name) {
         Some(next) => Some(match walk_maps(next, &names[1..], zero_missing) {
             Some((k, reached)) => (k + 1, reached),
             None => (1, next.clone()),
@@ -213,15 +220,11 @@ pub(crate) fn peek_maps(
     zero_missing: bool,
     f: &mut dyn FnMut(&Value),
 ) -> bool {
-    let (Value::Map(m), Some(name)) = (v, names.first()) else {
+    let Some((m, name)) = plain_map_step(v, names) else {
         return false;
     };
-    if m.kind() == MapKind::Values && values_method(name).is_some() {
-        return false;
-    }
-    // A map may contain itself (sprig's `set`): recursive read locks must not wait on a writer.
     let map = m.read_recursive();
-    match map.get(name.as_str()) {
+    match map.get(name) {
         Some(next) if names.len() == 1 => {
             f(next);
             true

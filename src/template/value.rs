@@ -73,10 +73,16 @@ impl MapRef {
     }
     /// A deep copy (Go's copystructure, used by `deepCopy` and by values coalescing).
     pub fn deep_copy(&self) -> MapRef {
-        match Value::Map(self.clone()).deep_copy() {
-            Value::Map(m) => m,
-            _ => MapRef::default(),
-        }
+        self.deep_copy_at(1)
+    }
+
+    fn deep_copy_at(&self, depth: usize) -> MapRef {
+        let m = self.read();
+        MapRef::new(
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.deep_copy_at(depth + 1)))
+                .collect(),
+        )
     }
 }
 
@@ -370,12 +376,7 @@ impl Value {
 
     fn deep_copy_at(&self, depth: usize) -> Value {
         let copy = || match self {
-            Value::Map(m) => Value::Map(MapRef::new(
-                m.read()
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.deep_copy_at(depth + 1)))
-                    .collect(),
-            )),
+            Value::Map(m) => Value::Map(m.deep_copy_at(depth)),
             Value::List(l) => Value::List(Arc::new(List {
                 kind: l.kind,
                 items: l.items.iter().map(|v| v.deep_copy_at(depth + 1)).collect(),
