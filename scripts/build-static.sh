@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the static release binary: x86_64 musl, mimalloc, RELR relocations. It starts in a
+# Builds the static release binary: x86_64 musl, mimalloc, not position-independent. It starts in a
 # fraction of the time of the glibc build (no dynamic loader, no glibc CPU/cache probing) and
 # runs anywhere. Prints the binary's path. Needs the musl target (rustup) and musl-gcc
 # (Debian: musl-tools) for the C parts (ring, mimalloc); installs them when it can.
