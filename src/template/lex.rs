@@ -9,10 +9,10 @@ use std::borrow::Cow;
 
 pub use super::lex_item::{Item, ItemType};
 
-const LEFT_DELIM: &[u8] = b"{{";
+const LEFT_DELIM: &[u8; 2] = b"{{";
 const RIGHT_DELIM: &[u8] = b"}}";
 const LEFT_COMMENT: &[u8] = b"/*";
-const RIGHT_COMMENT: &[u8] = b"*/";
+const RIGHT_COMMENT: &[u8; 2] = b"*/";
 /// A trim marker is `-` plus one ASCII space character.
 const TRIM_MARKER_LEN: usize = 2;
 
@@ -237,7 +237,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_text(&mut self) -> Step<'a> {
-        let found = memchr::memmem::find(self.rest(self.pos), LEFT_DELIM);
+        let found = crate::text::find_pair(self.rest(self.pos), LEFT_DELIM);
         if let Some(x) = found {
             if x > 0 {
                 self.pos += x;
@@ -300,7 +300,7 @@ impl<'a> Lexer<'a> {
 
     fn lex_comment(&mut self) -> Step<'a> {
         self.pos += LEFT_COMMENT.len();
-        let Some(x) = memchr::memmem::find(self.rest(self.pos), RIGHT_COMMENT) else {
+        let Some(x) = crate::text::find_pair(self.rest(self.pos), RIGHT_COMMENT) else {
             return self.errorf("unclosed comment".into());
         };
         self.pos += x + RIGHT_COMMENT.len();
