@@ -10,6 +10,8 @@ pub mod apply;
 pub mod chart;
 pub mod cli;
 pub mod funcs;
+#[cfg(target_arch = "x86_64")]
+pub mod memops;
 pub mod par;
 pub mod render;
 pub mod semver;

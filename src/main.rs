@@ -33,3 +33,43 @@ fn exit(code: i32) -> ! {
     // SAFETY: _exit only ends the process; output is flushed and nothing else is pending.
     unsafe { libc::_exit(code) }
 }
+
+/// The C library's memory functions, replaced in the static build (see `rudder::memops`): the
+/// linker takes these definitions and leaves musl's out.
+#[cfg(all(target_env = "musl", target_arch = "x86_64"))]
+mod c_memory {
+    use rudder::memops::{compare, copy, fill};
+
+    /// C `memcpy`.
+    #[no_mangle]
+    unsafe extern "C" fn memcpy(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
+        copy(dst, src, n);
+        dst
+    }
+
+    /// C `memmove`.
+    #[no_mangle]
+    unsafe extern "C" fn memmove(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
+        copy(dst, src, n);
+        dst
+    }
+
+    /// C `memset`.
+    #[no_mangle]
+    unsafe extern "C" fn memset(dst: *mut u8, byte: i32, n: usize) -> *mut u8 {
+        fill(dst, byte as u8, n);
+        dst
+    }
+
+    /// C `memcmp`.
+    #[no_mangle]
+    unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+        compare(a, b, n)
+    }
+
+    /// C `bcmp`.
+    #[no_mangle]
+    unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+        compare(a, b, n)
+    }
+}
