@@ -4,7 +4,7 @@
 //! offsets and item lines follow Go's counting exactly (newlines inside raw strings, comments
 //! and trimmed space included), because parse errors print `NAME:LINE` from them.
 
-use super::unquote::{format_unicode, is_print, quote};
+use super::unquote::{format_unicode, is_print};
 use std::borrow::Cow;
 
 pub use super::lex_item::{Item, ItemType};
@@ -102,6 +102,16 @@ impl<'a> Lexer<'a> {
     }
 
     fn next(&mut self) -> Option<char> {
+        // ASCII, nearly all of an action, needs no decoding.
+        if let Some(&b) = self.input.as_bytes().get(self.pos) {
+            if b.is_ascii() {
+                self.pos += 1;
+                if b == b'\n' {
+                    self.line += 1;
+                }
+                return Some(char::from(b));
+            }
+        }
         match self.input.get(self.pos..).and_then(|s| s.chars().next()) {
             None => {
                 self.at_eof = true;
@@ -126,6 +136,15 @@ impl<'a> Lexer<'a> {
     /// Steps back one character (a no-op once the end was hit, as in Go).
     fn backup(&mut self) {
         if !self.at_eof && self.pos > 0 {
+            // An ASCII byte is a whole character: no decoding backwards.
+            let b = self.input.as_bytes()[self.pos - 1];
+            if b.is_ascii() {
+                self.pos -= 1;
+                if b == b'\n' {
+                    self.line = self.line.saturating_sub(1);
+                }
+                return;
+            }
             if let Some(c) = self
                 .input
                 .get(..self.pos)
@@ -406,12 +425,22 @@ impl<'a> Lexer<'a> {
 
     fn lex_space(&mut self) -> Step<'a> {
         let mut num_spaces = 0;
-        while let Some(r) = self.peek() {
-            if !is_space(r) {
-                break;
+        // Go's loop of peek and next, byte by byte (spaces are ASCII).
+        loop {
+            match self.input.as_bytes().get(self.pos) {
+                Some(&b) if is_trim_space(b) => {
+                    self.pos += 1;
+                    if b == b'\n' {
+                        self.line += 1;
+                    }
+                    num_spaces += 1;
+                }
+                Some(_) => break,
+                None => {
+                    self.at_eof = true;
+                    break;
+                }
             }
-            self.next();
-            num_spaces += 1;
         }
         // A trim-marked right delimiter starts with a space: leave that space to it.
         let last = self.pos.saturating_sub(1);
@@ -427,34 +456,27 @@ impl<'a> Lexer<'a> {
     }
 
     fn lex_identifier(&mut self) -> Step<'a> {
-        loop {
-            match self.next() {
-                Some(r) if is_alphanumeric(r) => {}
-                r => {
-                    self.backup();
-                    let word = self.slice(self.start, self.pos);
-                    if !self.at_terminator() {
-                        return self.bad_character(r);
-                    }
-                    let typ = match word {
-                        "block" => ItemType::Block,
-                        "break" if self.break_ok => ItemType::Break,
-                        "continue" if self.continue_ok => ItemType::Continue,
-                        "define" => ItemType::Define,
-                        "else" => ItemType::Else,
-                        "end" => ItemType::End,
-                        "if" => ItemType::If,
-                        "range" => ItemType::Range,
-                        "nil" => ItemType::Nil,
-                        "template" => ItemType::Template,
-                        "with" => ItemType::With,
-                        "true" | "false" => ItemType::Bool,
-                        _ => ItemType::Identifier,
-                    };
-                    return self.emit(typ);
-                }
-            }
+        let r = self.scan_word();
+        let word = self.slice(self.start, self.pos);
+        if !self.at_terminator() {
+            return self.bad_character(r);
         }
+        let typ = match word {
+            "block" => ItemType::Block,
+            "break" if self.break_ok => ItemType::Break,
+            "continue" if self.continue_ok => ItemType::Continue,
+            "define" => ItemType::Define,
+            "else" => ItemType::Else,
+            "end" => ItemType::End,
+            "if" => ItemType::If,
+            "range" => ItemType::Range,
+            "nil" => ItemType::Nil,
+            "template" => ItemType::Template,
+            "with" => ItemType::With,
+            "true" | "false" => ItemType::Bool,
+            _ => ItemType::Identifier,
+        };
+        self.emit(typ)
     }
 
     fn bad_character(&mut self, r: Option<char>) -> Step<'a> {
@@ -478,18 +500,29 @@ impl<'a> Lexer<'a> {
                 ItemType::Dot
             });
         }
-        let mut r;
-        loop {
-            r = self.next();
-            if !r.is_some_and(is_alphanumeric) {
-                self.backup();
-                break;
-            }
-        }
+        let r = self.scan_word();
         if !self.at_terminator() {
             return self.bad_character(r);
         }
         self.emit(typ)
+    }
+
+    /// Reads a run of identifier characters and returns the one after it, unread: Go's loop of
+    /// `next` until a non-alphanumeric character, then `backup`, with ASCII taken byte by byte.
+    fn scan_word(&mut self) -> Option<char> {
+        loop {
+            match self.input.as_bytes().get(self.pos) {
+                Some(&b) if b.is_ascii_alphanumeric() || b == b'_' => self.pos += 1,
+                Some(&b) if b.is_ascii() => return Some(char::from(b)),
+                _ => {
+                    let r = self.next();
+                    if !r.is_some_and(is_alphanumeric) {
+                        self.backup();
+                        return r;
+                    }
+                }
+            }
+        }
     }
 
     /// Whether the next character may follow an identifier (this splits `.X.Y` in two).
@@ -501,85 +534,10 @@ impl<'a> Lexer<'a> {
             Some(_) => self.rest(self.pos).starts_with(RIGHT_DELIM),
         }
     }
-
-    /// Character constants and interpreted strings; the parser checks the escapes.
-    fn lex_quoted(&mut self, close: char, unterminated: &str, typ: ItemType) -> Step<'a> {
-        loop {
-            match self.next() {
-                Some('\\') => {
-                    if !matches!(self.next(), None | Some('\n')) {
-                        continue;
-                    }
-                    return self.errorf(unterminated.to_string());
-                }
-                None | Some('\n') => return self.errorf(unterminated.to_string()),
-                Some(c) if c == close => break,
-                Some(_) => {}
-            }
-        }
-        self.emit(typ)
-    }
-
-    fn lex_raw_quote(&mut self) -> Step<'a> {
-        loop {
-            match self.next() {
-                None => return self.errorf("unterminated raw quoted string".into()),
-                Some('`') => break,
-                Some(_) => {}
-            }
-        }
-        self.emit(ItemType::RawString)
-    }
-
-    fn lex_number(&mut self) -> Step<'a> {
-        if !self.scan_number() {
-            let text = self.slice(self.start, self.pos);
-            return self.errorf(format!("bad number syntax: {}", quote(text)));
-        }
-        if let Some('+' | '-') = self.peek() {
-            // A complex constant such as 1+2i: no spaces, must end in 'i'.
-            if !self.scan_number() || !self.slice(self.start, self.pos).ends_with('i') {
-                let text = self.slice(self.start, self.pos);
-                return self.errorf(format!("bad number syntax: {}", quote(text)));
-            }
-            return self.emit(ItemType::Complex);
-        }
-        self.emit(ItemType::Number)
-    }
-
-    /// Go's deliberately permissive number scanner; `strconv` rejects what it lets through.
-    fn scan_number(&mut self) -> bool {
-        self.accept("+-");
-        let mut digits = "0123456789_";
-        if self.accept("0") {
-            if self.accept("xX") {
-                digits = "0123456789abcdefABCDEF_";
-            } else if self.accept("oO") {
-                digits = "01234567_";
-            } else if self.accept("bB") {
-                digits = "01_";
-            }
-        }
-        self.accept_run(digits);
-        if self.accept(".") {
-            self.accept_run(digits);
-        }
-        if digits.len() == 11 && self.accept("eE") {
-            self.accept("+-");
-            self.accept_run("0123456789_");
-        }
-        if digits.len() == 23 && self.accept("pP") {
-            self.accept("+-");
-            self.accept_run("0123456789_");
-        }
-        self.accept("i");
-        if self.peek().is_some_and(is_alphanumeric) {
-            self.next();
-            return false;
-        }
-        true
-    }
 }
+
+#[path = "lex_literal.rs"]
+mod literal;
 
 #[cfg(test)]
 #[path = "lex_tests.rs"]
