@@ -5,6 +5,8 @@
 #[derive(Debug, Clone)]
 struct Rule {
     pattern: String,
+    /// The pattern's leading literal text: a name that does not start with it cannot match.
+    prefix_len: usize,
     negate: bool,
     dir_only: bool,
     full_path: bool,
@@ -46,6 +48,7 @@ impl Rules {
         }
         let mut rule = Rule {
             pattern: String::new(),
+            prefix_len: 0,
             negate: false,
             dir_only: false,
             full_path: false,
@@ -68,6 +71,7 @@ impl Rules {
             return Err(format!("syntax error in pattern: {p}"));
         }
         rule.pattern = p.to_string();
+        rule.prefix_len = p.find(['*', '?', '[', '\\']).unwrap_or(p.len());
         self.rules.push(rule);
         Ok(())
     }
@@ -86,7 +90,9 @@ impl Rules {
             } else {
                 path.rsplit('/').next().unwrap_or(path)
             };
-            let matched = glob_match(&r.pattern, target).unwrap_or(false);
+            // Most rules start with a literal (`.git`, `.*.swp`): a quick reject for most names.
+            let matched = target.starts_with(&r.pattern[..r.prefix_len])
+                && glob_match(&r.pattern, target).unwrap_or(false);
             // Helm's negation: a `!p` rule ignores everything that does not match p.
             if r.negate {
                 if !matched {
