@@ -146,7 +146,7 @@ impl fmt::Display for At<'_> {
             At::Cmd(c) => c.fmt(f),
             At::Arg(a) => a.fmt(f),
             At::Var(v) => v.fmt(f),
-            At::Template(t) => Node::Template((*t).clone()).fmt(f),
+            At::Template(t) => Node::Template(Box::new((*t).clone())).fmt(f),
         }
     }
 }

@@ -387,17 +387,21 @@ impl<'a> Parser<'a> {
                 self.expect(ItemType::RightDelim, "end")?;
                 return Ok(Parsed::End);
             }
-            ItemType::If => return self.branch_control("if").map(|b| Parsed::Node(Node::If(b))),
+            ItemType::If => {
+                return self
+                    .branch_control("if")
+                    .map(|b| Parsed::Node(Node::If(Box::new(b))))
+            }
             ItemType::Range => {
                 return self
                     .branch_control("range")
-                    .map(|b| Parsed::Node(Node::Range(b)))
+                    .map(|b| Parsed::Node(Node::Range(Box::new(b))))
             }
             ItemType::Template => return self.template_control().map(Parsed::Node),
             ItemType::With => {
                 return self
                     .branch_control("with")
-                    .map(|b| Parsed::Node(Node::With(b)))
+                    .map(|b| Parsed::Node(Node::With(Box::new(b))))
             }
             _ => {}
         }
@@ -405,11 +409,13 @@ impl<'a> Parser<'a> {
         let token = self.peek();
         // Variables declared here persist until the enclosing {{end}}.
         let pipe = self.pipeline("command", ItemType::RightDelim)?;
-        Ok(Parsed::Node(Node::Action(super::ast::ActionNode {
-            pos: token.pos,
-            line: token.line,
-            pipe,
-        })))
+        Ok(Parsed::Node(Node::Action(Box::new(
+            super::ast::ActionNode {
+                pos: token.pos,
+                line: token.line,
+                pipe,
+            },
+        ))))
     }
 
     /// `if`, `range` and `with` (Go's `parseControl`), including `else if` / `else with`.
@@ -435,9 +441,9 @@ impl<'a> Parser<'a> {
                 self.next();
                 let inner = self.branch_control(kind)?;
                 let node = if kind == "if" {
-                    Node::If(inner)
+                    Node::If(Box::new(inner))
                 } else {
-                    Node::With(inner)
+                    Node::With(Box::new(inner))
                 };
                 else_list = Some(ListNode {
                     pos: else_pos,
@@ -478,12 +484,12 @@ impl<'a> Parser<'a> {
         let name = self.template_name(&token, CONTEXT)?;
         let pipe = self.pipeline(CONTEXT, ItemType::RightDelim)?;
         self.block_body(name.clone())?;
-        Ok(Node::Template(TemplateNode {
+        Ok(Node::Template(Box::new(TemplateNode {
             pos: token.pos,
             line: token.line,
             name,
             pipe: Some(pipe),
-        }))
+        })))
     }
 
     /// `{{template "name"}}` or `{{template "name" pipeline}}`.
@@ -496,12 +502,12 @@ impl<'a> Parser<'a> {
             self.backup();
             pipe = Some(self.pipeline(CONTEXT, ItemType::RightDelim)?);
         }
-        Ok(Node::Template(TemplateNode {
+        Ok(Node::Template(Box::new(TemplateNode {
             pos: token.pos,
             line: token.line,
             name,
             pipe,
-        }))
+        })))
     }
 
     fn template_name(&self, token: &Item, context: &str) -> PResult<String> {
