@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the static release binary: x86_64 musl, mimalloc, not position-independent. It starts in a
+# Builds the static release binary (profile `dist`: release with whole-program LTO): x86_64
+# musl, mimalloc, not position-independent. It starts in a
 # fraction of the time of the glibc build (no dynamic loader, no glibc CPU/cache probing) and
 # runs anywhere. Prints the binary's path. Needs the musl target (rustup) and musl-gcc
 # (Debian: musl-tools) for the C parts (ring, mimalloc); installs them when it can.
@@ -17,5 +18,5 @@ if ! command -v musl-gcc >/dev/null; then
     exit 1
   fi
 fi
-CC_x86_64_unknown_linux_musl=musl-gcc cargo build --release --quiet --target "$target" >&2
-echo "target/$target/release/rudder"
+CC_x86_64_unknown_linux_musl=musl-gcc cargo build --profile dist --quiet --target "$target" >&2
+echo "target/$target/dist/rudder"

@@ -97,7 +97,7 @@ def measure(argv, runs):
 
 def default_rudder():
     """The static musl build when present (what we ship and measure), else the glibc one."""
-    static = os.path.join(REPO, "target/x86_64-unknown-linux-musl/release/rudder")
+    static = os.path.join(REPO, "target/x86_64-unknown-linux-musl/dist/rudder")
     if os.path.isfile(static):
         return static
     return os.path.join(REPO, "target/release/rudder")
