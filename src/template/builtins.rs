@@ -19,7 +19,7 @@ pub fn get(name: &str) -> Option<&'static Function> {
 }
 
 fn build() -> FuncMap {
-    let mut m = FuncMap::new();
+    let mut m = FuncMap::with_capacity(32);
     // and/or: short-circuit evaluation happens in the executor.
     m.add_variadic("and", ANY1, Param::Any, |_, args| {
         Ok(args.last().cloned().unwrap_or_default())

@@ -106,6 +106,13 @@ impl FuncMap {
         Self::default()
     }
 
+    /// An empty map with room for `n` functions (the function library is built at every start).
+    pub fn with_capacity(n: usize) -> Self {
+        FuncMap {
+            funcs: HashMap::with_capacity_and_hasher(n, FastHash::default()),
+        }
+    }
+
     /// Registers (or replaces) a function with fixed parameters.
     pub fn add<F>(&mut self, name: &str, params: &'static [Param], f: F)
     where
