@@ -40,6 +40,13 @@ struct Env {
     dest: String,
 }
 
+impl Drop for Env {
+    /// The scratch directory goes with the test (the controllers it started are dropped first).
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.work);
+    }
+}
+
 fn env(tag: &str) -> Env {
     let cluster = TestCluster::shared();
     let rt = runtime();

@@ -258,11 +258,8 @@ mod tests {
             .unwrap_or_default()
     }
 
-    fn tempdir(tag: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("rudder-git-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        let _ = std::fs::create_dir_all(&d);
-        d
+    fn tempdir(tag: &str) -> crate::sync::testdir::TestDir {
+        crate::sync::testdir::TestDir::new(&format!("git-{tag}"), true)
     }
 
     #[test]
@@ -281,7 +278,8 @@ mod tests {
         assert_ne!(c1, c2);
 
         let url = format!("file://{}", src.display());
-        let mut cache = GitCache::new(tempdir("cache"));
+        let cache_dir = tempdir("cache");
+        let mut cache = GitCache::new(cache_dir.to_path_buf());
         let (sha, dir) = cache.checkout(&url, "HEAD").unwrap_or_default();
         assert_eq!(sha, c2);
         assert_eq!(
@@ -308,7 +306,8 @@ mod tests {
 
     #[test]
     fn bad_repo_is_an_error() {
-        let mut cache = GitCache::new(tempdir("bad"));
+        let cache_dir = tempdir("bad");
+        let mut cache = GitCache::new(cache_dir.to_path_buf());
         let r = cache.checkout("file:///nonexistent/rudder-repo", "HEAD");
         assert!(r.is_err());
         cache.new_poll();

@@ -169,10 +169,8 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
-    fn scratch(tag: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("rudder-auth-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        d
+    fn scratch(tag: &str) -> crate::sync::testdir::TestDir {
+        crate::sync::testdir::TestDir::new(&format!("auth-{tag}"), false)
     }
 
     fn env<'a>(a: &'a AuthEnv, k: &str) -> Option<&'a str> {

@@ -49,5 +49,7 @@ pub mod runtime;
 pub mod service;
 pub mod settings;
 pub mod source;
+#[cfg(test)]
+mod testdir;
 pub mod watch;
 pub mod webhook;
