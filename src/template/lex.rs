@@ -137,13 +137,14 @@ impl<'a> Lexer<'a> {
     fn backup(&mut self) {
         if !self.at_eof && self.pos > 0 {
             // An ASCII byte is a whole character: no decoding backwards.
-            let b = self.input.as_bytes()[self.pos - 1];
-            if b.is_ascii() {
-                self.pos -= 1;
-                if b == b'\n' {
-                    self.line = self.line.saturating_sub(1);
+            if let Some(&b) = self.input.as_bytes().get(self.pos - 1) {
+                if b.is_ascii() {
+                    self.pos -= 1;
+                    if b == b'\n' {
+                        self.line = self.line.saturating_sub(1);
+                    }
+                    return;
                 }
-                return;
             }
             if let Some(c) = self
                 .input
