@@ -199,33 +199,24 @@ const P256_OID: [u8; 10] = [0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01
 const P384_OID: [u8; 7] = [0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22];
 
 impl PrivKey {
-    /// A new RSA key of `bits` bits (two primes, e = 65537), the two primes searched for on
-    /// two threads: key generation dominates charts that call `genCA` and friends, and the
-    /// primes are independent. The key is what `rsa`'s own generator makes: primes with their
-    /// top two bits set, distinct, a modulus of exactly `bits` bits.
+    /// A new RSA key of `bits` bits (two primes, e = 65537). Key generation dominates charts
+    /// that call `genCA` and friends, so the common sizes search primes with the fixed-size
+    /// sieve and Montgomery arithmetic of [`super::prime`] (two threads); other sizes use the
+    /// `rsa` crate's generator. Either way: primes with their top two bits set, distinct, a
+    /// modulus of exactly `bits` bits.
     pub fn generate_rsa(bits: usize) -> Result<PrivKey, String> {
-        use num_bigint_dig::RandPrime;
-        if bits < 64 {
-            // Tiny sizes need the generator's own checks (too few primes to choose from).
-            return rsa::RsaPrivateKey::new(&mut OsRng, bits)
-                .map(|k| PrivKey::Rsa(Box::new(k)))
-                .map_err(|e| format!("error generating rsa key: {e}"));
-        }
-        let half = bits / 2;
         let exponent = rsa::BigUint::from(65537u32);
-        for _ in 0..RSA_ATTEMPTS {
-            let (p, q) = std::thread::scope(|s| {
-                let other = s.spawn(|| OsRng.gen_prime(bits - half));
-                let p = OsRng.gen_prime(half);
-                (p, other.join())
-            });
-            // A panicking prime search (never expected) falls back to the sequential path.
-            let Ok(q) = q else { break };
-            if p == q || (&p * &q).bits() != bits {
-                continue;
-            }
-            if let Ok(k) = rsa::RsaPrivateKey::from_primes(vec![p, q], exponent.clone()) {
-                return Ok(PrivKey::Rsa(Box::new(k)));
+        if bits % 2 == 0 {
+            for _ in 0..RSA_ATTEMPTS {
+                let Some((p, q)) = super::prime::rsa_prime_pair(bits / 2) else {
+                    break;
+                };
+                if p == q || (&p * &q).bits() != bits {
+                    continue;
+                }
+                if let Ok(k) = rsa::RsaPrivateKey::from_primes(vec![p, q], exponent.clone()) {
+                    return Ok(PrivKey::Rsa(Box::new(k)));
+                }
             }
         }
         rsa::RsaPrivateKey::new(&mut OsRng, bits)

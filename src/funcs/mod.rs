@@ -25,6 +25,7 @@ pub mod keys;
 pub mod lists;
 pub mod math;
 pub mod paths;
+pub mod prime;
 pub mod random;
 pub mod reflect;
 pub mod regex;
