@@ -255,7 +255,7 @@ fn list(a: &[Value], i: usize) -> &[Value] {
 fn cert(a: &[Value], i: usize) -> Result<CertObj, String> {
     a.get(i)
         .and_then(CertObj::from_value)
-        .ok_or_else(|| "expected sprig.certificate".into())
+        .unwrap_or_else(|| Err("expected sprig.certificate".into()))
 }
 
 /// Registers this group's functions.
@@ -298,27 +298,23 @@ pub fn register(m: &mut FuncMap) {
         build_custom(s(a, 0), s(a, 1)).map(CertObj::into_value)
     });
     m.add("genCA", &[Str, Int], |_: &mut dyn Runtime, a| {
-        gen_ca(s(a, 0), int(a, 1), None).map(CertObj::into_value)
+        gen_ca(s(a, 0), int(a, 1), None)
     });
     m.add(
         "genCAWithKey",
         &[Str, Int, Str],
-        |_: &mut dyn Runtime, a| gen_ca(s(a, 0), int(a, 1), Some(s(a, 2))).map(CertObj::into_value),
+        |_: &mut dyn Runtime, a| gen_ca(s(a, 0), int(a, 1), Some(s(a, 2))),
     );
     m.add(
         "genSelfSignedCert",
         &[Str, List, List, Int],
-        |_: &mut dyn Runtime, a| {
-            gen_self_signed(s(a, 0), list(a, 1), list(a, 2), int(a, 3), None)
-                .map(CertObj::into_value)
-        },
+        |_: &mut dyn Runtime, a| gen_self_signed(s(a, 0), list(a, 1), list(a, 2), int(a, 3), None),
     );
     m.add(
         "genSelfSignedCertWithKey",
         &[Str, List, List, Int, Str],
         |_: &mut dyn Runtime, a| {
             gen_self_signed(s(a, 0), list(a, 1), list(a, 2), int(a, 3), Some(s(a, 4)))
-                .map(CertObj::into_value)
         },
     );
     m.add(
@@ -333,7 +329,6 @@ pub fn register(m: &mut FuncMap) {
                 &cert(a, 4)?,
                 None,
             )
-            .map(CertObj::into_value)
         },
     );
     m.add(
@@ -349,7 +344,6 @@ pub fn register(m: &mut FuncMap) {
                 &ca,
                 Some(s(a, 5)),
             )
-            .map(CertObj::into_value)
         },
     );
 }

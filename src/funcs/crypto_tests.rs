@@ -10,6 +10,15 @@ use base64::Engine;
 use rsa::traits::PublicKeyParts;
 use x509_parser::prelude::*;
 
+/// The certificate a generating function returned (generated now if it was lazy).
+fn cert_of(v: Result<Value, String>, what: &str) -> CertObj {
+    let v = v.unwrap_or_else(|e| panic!("{what}: {e}"));
+    match CertObj::from_value(&v) {
+        Some(Ok(c)) => c,
+        other => panic!("{what}: {other:?}"),
+    }
+}
+
 fn der_of(pem: &str) -> Vec<u8> {
     let block = pem_decode(pem).expect("PEM block");
     assert_eq!(block.kind, "CERTIFICATE");
@@ -44,7 +53,7 @@ fn days_valid(c: &X509Certificate<'_>) -> i64 {
 
 #[test]
 fn ca_then_signed_leaf_chains() {
-    let ca = gen_ca("my-ca", 365, None).expect("genCA");
+    let ca = cert_of(gen_ca("my-ca", 365, None), "genCA");
     assert!(ca.key.starts_with("-----BEGIN RSA PRIVATE KEY-----\n"));
     assert_eq!(rsa_bits(&ca.key), 2048);
     let ca_der = der_of(&ca.cert);
@@ -60,7 +69,10 @@ fn ca_then_signed_leaf_chains() {
 
     let ips = [Value::str("10.0.0.1"), Value::str("::1")];
     let dns = [Value::str("a.example"), Value::str("b.example")];
-    let leaf = gen_signed("leaf", &ips, &dns, 30, &ca, None).expect("genSignedCert");
+    let leaf = cert_of(
+        gen_signed("leaf", &ips, &dns, 30, &ca, None),
+        "genSignedCert",
+    );
     with_cert(&leaf.cert, |c| {
         assert_eq!(cn(c), "leaf");
         assert!(!c.is_ca());
@@ -91,8 +103,10 @@ fn ca_then_signed_leaf_chains() {
 fn self_signed_with_ec_and_ed25519_keys() {
     for kind in ["ecdsa", "ed25519"] {
         let key = gen_private_key(kind);
-        let c =
-            gen_self_signed("svc", &[], &[Value::str("svc.local")], 7, Some(&key)).expect("cert");
+        let c = cert_of(
+            gen_self_signed("svc", &[], &[Value::str("svc.local")], 7, Some(&key)),
+            "cert",
+        );
         assert_eq!(c.key, key, "the given key is returned unchanged");
         with_cert(&c.cert, |x| {
             assert_eq!(cn(x), "svc");
@@ -104,9 +118,12 @@ fn self_signed_with_ec_and_ed25519_keys() {
 #[test]
 fn ca_with_given_key_signs_with_given_leaf_key() {
     let ca_key = gen_private_key("ecdsa");
-    let ca = gen_ca("ec-ca", 10, Some(&ca_key)).expect("genCAWithKey");
+    let ca = cert_of(gen_ca("ec-ca", 10, Some(&ca_key)), "genCAWithKey");
     let leaf_key = gen_private_key("ed25519");
-    let leaf = gen_signed("x", &[], &[], 1, &ca, Some(&leaf_key)).expect("genSignedCertWithKey");
+    let leaf = cert_of(
+        gen_signed("x", &[], &[], 1, &ca, Some(&leaf_key)),
+        "genSignedCertWithKey",
+    );
     let ca_der = der_of(&ca.cert);
     let (_, ca_cert) = parse_x509_certificate(&ca_der).expect("CA parses");
     with_cert(&leaf.cert, |c| {
@@ -121,7 +138,7 @@ fn p384_ca_key_signs() {
     let key = PrivKey::Ec384(p384::SecretKey::random(&mut rand::rngs::OsRng))
         .to_pem()
         .expect("pem");
-    let ca = gen_ca("p384", 1, Some(&key)).expect("genCAWithKey with P-384");
+    let ca = cert_of(gen_ca("p384", 1, Some(&key)), "genCAWithKey with P-384");
     with_cert(&ca.cert, |c| c.verify_signature(None).expect("self-signed"));
 }
 
@@ -133,8 +150,11 @@ fn small_rsa_keys_sign_like_go() {
         .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
         .expect("pem")
         .to_string();
-    let ca = gen_ca("small", 1, Some(&pem)).expect("Go accepts 1024-bit RSA keys");
-    let leaf = gen_signed("leaf", &[], &[], 1, &ca, Some(&pem)).expect("signed");
+    let ca = cert_of(
+        gen_ca("small", 1, Some(&pem)),
+        "Go accepts 1024-bit RSA keys",
+    );
+    let leaf = cert_of(gen_signed("leaf", &[], &[], 1, &ca, Some(&pem)), "signed");
     // ring (behind x509-parser's verify) refuses 1024-bit keys, so check with the rsa crate.
     let verifier = rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(k.to_public_key());
     for pem in [&ca.cert, &leaf.cert] {
@@ -155,7 +175,10 @@ fn extreme_validity_does_not_panic() {
     for days in [i64::MAX, i64::MIN, -5, 0, 4_000_000] {
         let _ = gen_ca("x", days, Some(&key));
     }
-    let ca = gen_ca("x", -5, Some(&key)).expect("expired CA is still produced, as in Go");
+    let ca = cert_of(
+        gen_ca("x", -5, Some(&key)),
+        "expired CA is still produced, as in Go",
+    );
     with_cert(&ca.cert, |c| {
         assert!(c.validity().not_after < c.validity().not_before)
     });
@@ -182,7 +205,7 @@ fn cert_argument_errors() {
 #[test]
 fn build_custom_cert_round_trip() {
     let key = gen_private_key("ecdsa");
-    let ca = gen_ca("c", 1, Some(&key)).expect("CA");
+    let ca = cert_of(gen_ca("c", 1, Some(&key)), "CA");
     let built = build_custom(&STANDARD.encode(&ca.cert), &STANDARD.encode(&ca.key)).expect("built");
     assert_eq!(built.cert, ca.cert);
     assert_eq!(built.key, ca.key);
