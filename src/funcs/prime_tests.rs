@@ -88,13 +88,17 @@ fn small_remainders_shifts_and_sums() {
     for _ in 0..50 {
         let x = random_limbs::<16>(&mut rng);
         let big = to_biguint(&x);
-        for &p in &[3u32, 5, 7, 16381, 65537] {
+        for &p in &[3u32, 5, 7, 16381, 65521, 65537] {
             let want = (&big % BigUint::from(p)).to_bytes_le();
             let want = want
                 .iter()
                 .rev()
-                .fold(0u32, |acc, &b| acc * 256 + u32::from(b));
-            assert_eq!(rem_small(&x, p), want);
+                .fold(0u64, |acc, &b| acc * 256 + u64::from(b));
+            let sp = SmallPrime::new(p);
+            assert_eq!(sp.rem(&x), want);
+            let y = rng.next_u64() >> 16;
+            assert_eq!(sp.reduce(y), y % u64::from(p));
+            assert_eq!(sp.reduce((1 << 48) - 1), ((1u64 << 48) - 1) % u64::from(p));
         }
         let s = (rng.next_u32() % 1000) + 1;
         assert_eq!(to_biguint(&shr(&x, s)), &big >> s as usize);
@@ -106,8 +110,10 @@ fn small_remainders_shifts_and_sums() {
     assert_eq!(add_small(&[u64::MAX; 4], 1), None);
     assert_eq!(trailing_zeros(&[0, 8u64, 0]), 67);
     let primes = small_primes();
-    assert_eq!(&primes[..6], &[3, 5, 7, 11, 13, 17]);
-    assert_eq!(primes.last(), Some(&16381));
+    let p: Vec<u64> = primes.iter().map(|sp| sp.p).collect();
+    assert_eq!(&p[..6], &[3, 5, 7, 11, 13, 17]);
+    assert_eq!(p.len(), 6542 - 1 + 1, "odd primes below 2^16, then e");
+    assert_eq!(&p[p.len() - 2..], &[65521, 65537]);
 }
 
 /// RFC 3526's 1536- and 2048-bit MODP primes (hexadecimal, top bits set) are prime; their
