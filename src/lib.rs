@@ -12,6 +12,7 @@ pub mod cli;
 pub mod funcs;
 #[cfg(target_arch = "x86_64")]
 pub mod memops;
+pub mod oneshot;
 pub mod par;
 pub mod render;
 pub mod semver;

@@ -52,6 +52,7 @@ pub fn main() -> i32 {
     // `rudder template` is run once per render: building only its own arguments saves
     // building every other command's (a tenth of a small render).
     if let Some(args) = template_only() {
+        crate::oneshot::leave_to_exit();
         return finish(template::run(args));
     }
     let cli = match Cli::try_parse() {
@@ -63,8 +64,14 @@ pub fn main() -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Template(args) => template::run(args),
-        Command::Validate(args) => validate::run(args),
+        Command::Template(args) => {
+            crate::oneshot::leave_to_exit();
+            template::run(args)
+        }
+        Command::Validate(args) => {
+            crate::oneshot::leave_to_exit();
+            validate::run(args)
+        }
         Command::Apply(args) => apply::run_apply(args),
         Command::Diff(args) => apply::run_diff(args),
         Command::Delete(args) => apply::run_delete(args),

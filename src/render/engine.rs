@@ -155,6 +155,10 @@ pub fn render(
             .map_err(|e| cleanup_exec_error(key, &e.message))?;
         rendered.push((key.clone(), out.replace("<no value>", "")));
     }
+    drop(files);
+    drop(texts);
+    drop(by_name);
+    crate::oneshot::release((session, set, tpls));
     Ok(rendered)
 }
 

@@ -278,10 +278,12 @@ pub fn render_chart_staged(
     let mut info = |m: String| warnings.push(m);
     let (hooks, manifests) =
         manifest::sort_manifests(&files, &mut info).map_err(RenderError::Resources)?;
+    let crds = chart.crd_objects();
+    crate::oneshot::release((chart, files));
     Ok(Rendered {
         manifests,
         hooks,
-        crds: chart.crd_objects(),
+        crds,
         warnings,
     })
 }
