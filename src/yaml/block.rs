@@ -5,12 +5,12 @@
 //! fifth of a render. This reader builds go-yaml v2's value tree ([`GoVal`]) for documents
 //! that stay inside that subset, with the same scalar resolution and duplicate-key rule as
 //! the general decoder, and returns `None` for anything else (anchors, tags, folded or
-//! keep-chomped block scalars, escapes, multi-line plain or quoted scalars, flow mappings,
+//! keep-chomped block scalars, rare escapes, multi-line plain or quoted scalars, flow mappings,
 //! tabs, document markers, unusual indentation...), which the general loader then reads.
 //! Tests compare both on every values file of the corpus and on mutations of them.
 
 use super::decode::{resolved_to_go, GoVal};
-use super::head::{one_line, plain_text, split_key, OneLine};
+use super::head::{double_quoted, one_line, plain_text, split_key, OneLine};
 use super::ordered::OrderedMap;
 use super::resolve::resolve_plain;
 
@@ -91,7 +91,11 @@ fn strip_comment(v: &str) -> &str {
         return "";
     }
     let body_end = match v.as_bytes().first() {
-        Some(q @ (b'"' | b'\'')) => match v[1..].find(*q as char) {
+        Some(b'"') => match double_quoted(&v[1..]) {
+            Some((body, _)) => body.len() + 2,
+            None => return v,
+        },
+        Some(b'\'') => match v[1..].find('\'') {
             Some(i) => i + 2,
             None => return v,
         },
@@ -234,6 +238,7 @@ impl<'a> Reader<'a> {
             OneLine::EmptyMap => GoVal::Map(Vec::new()),
             OneLine::List(items) => GoVal::Seq(items.into_iter().map(item).collect::<Option<_>>()?),
             OneLine::Quoted(t) => GoVal::Str(t.to_string()),
+            OneLine::Escaped(s) => GoVal::Str(s),
             OneLine::Plain(t) => resolved_to_go(resolve_plain(t), t),
             OneLine::Block(header) => GoVal::Str(self.literal(header, parent)?),
         })
@@ -308,6 +313,7 @@ impl<'a> Reader<'a> {
 fn item(i: OneLine<'_>) -> Option<GoVal> {
     match i {
         OneLine::Quoted(t) => Some(GoVal::Str(t.to_string())),
+        OneLine::Escaped(s) => Some(GoVal::Str(s)),
         OneLine::Plain(t) => Some(resolved_to_go(resolve_plain(t), t)),
         _ => None,
     }

@@ -399,6 +399,9 @@ pub(super) fn split_key(text: &str) -> Option<(&str, &str)> {
 pub(super) enum OneLine<'a> {
     /// A double- or single-quoted string without escapes: its text.
     Quoted(&'a str),
+    /// A double-quoted string with the common escapes (`\"`, `\\`, `\n`, `\t`, `\r`),
+    /// decoded.
+    Escaped(String),
     /// A plain scalar, to resolve.
     Plain(&'a str),
     /// `{}`.
@@ -421,9 +424,14 @@ pub(super) fn one_line(v: &str) -> Option<OneLine<'_>> {
         return Some(OneLine::Block(v));
     }
     if let Some(q) = v.strip_prefix('"') {
-        let end = q.find('"')?;
-        let body = &q[..end];
-        return (!body.contains('\\') && end + 1 == q.len()).then_some(OneLine::Quoted(body));
+        let (body, rest) = double_quoted(q)?;
+        if !rest.is_empty() {
+            return None;
+        }
+        if !body.contains('\\') {
+            return Some(OneLine::Quoted(body));
+        }
+        return unescape(body).map(OneLine::Escaped);
     }
     if let Some(q) = v.strip_prefix('\'') {
         let end = q.find('\'')?;
@@ -443,6 +451,44 @@ pub(super) fn one_line(v: &str) -> Option<OneLine<'_>> {
     Some(OneLine::Plain(v))
 }
 
+/// A double-quoted scalar's body (after the opening quote, up to the closing one) and what
+/// follows the closing quote; escaped characters are skipped over.
+pub(super) fn double_quoted(q: &str) -> Option<(&str, &str)> {
+    let b = q.as_bytes();
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\\' => i += 2,
+            // An ASCII quote is always a character boundary.
+            b'"' => return Some((q.get(..i)?, q.get(i + 1..)?)),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Decodes the common escapes of a one-line double-quoted scalar as libyaml does; `None`
+/// for any other escape (left to the general loader, which knows them all and their errors).
+fn unescape(body: &str) -> Option<String> {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        out.push(match chars.next()? {
+            '"' => '"',
+            '\\' => '\\',
+            'n' => '\n',
+            't' => '\t',
+            'r' => '\r',
+            _ => return None,
+        });
+    }
+    Some(out)
+}
+
 /// Reads a one-line scalar value; the flag says a block scalar starts.
 fn scalar(v: &str) -> Option<(Scalar<'_>, bool)> {
     Some(match one_line(v)? {
@@ -450,6 +496,7 @@ fn scalar(v: &str) -> Option<(Scalar<'_>, bool)> {
         OneLine::List(_) => (Scalar::List, false),
         OneLine::Block(_) => (Scalar::Other, true),
         OneLine::Quoted(t) => (Scalar::Text(t), false),
+        OneLine::Escaped(_) => return None,
         OneLine::Plain(t) if resolve_plain(t) == Resolved::Str => (Scalar::Text(t), false),
         OneLine::Plain(_) => (Scalar::Other, false),
     })
