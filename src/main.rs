@@ -4,7 +4,65 @@
 /// mimalloc (glibc's malloc is already fast, so the default build keeps it).
 #[cfg(target_env = "musl")]
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: mi::Mimalloc = mi::Mimalloc;
+
+/// mimalloc through its plain entry points wherever the alignment allows: the `mimalloc`
+/// crate's allocator calls the aligned ones for every request, some twenty instructions more
+/// each (thousands of calls, 5% of a small chart's instructions). Every mimalloc block is
+/// word-aligned (its size classes are whole words), so alignments up to 8 need nothing more.
+#[cfg(target_env = "musl")]
+mod mi {
+    use libmimalloc_sys as ffi;
+    use std::alloc::{GlobalAlloc, Layout};
+    use std::ffi::c_void;
+
+    const WORD: usize = 8;
+
+    /// The global allocator of the static build.
+    pub struct Mimalloc;
+
+    // SAFETY: each call forwards to mimalloc's matching function with the same size, and
+    // with the alignment whenever it exceeds what every mimalloc block already has.
+    unsafe impl GlobalAlloc for Mimalloc {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: plain mimalloc calls; mimalloc returns null on failure as required.
+            unsafe {
+                if layout.align() <= WORD {
+                    ffi::mi_malloc(layout.size()) as *mut u8
+                } else {
+                    ffi::mi_malloc_aligned(layout.size(), layout.align()) as *mut u8
+                }
+            }
+        }
+
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: as for `alloc`.
+            unsafe {
+                if layout.align() <= WORD {
+                    ffi::mi_zalloc(layout.size()) as *mut u8
+                } else {
+                    ffi::mi_zalloc_aligned(layout.size(), layout.align()) as *mut u8
+                }
+            }
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
+            // SAFETY: `ptr` came from this allocator, so from mimalloc.
+            unsafe { ffi::mi_free(ptr as *mut c_void) }
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: `ptr` came from mimalloc with `layout`'s alignment, which is kept.
+            unsafe {
+                if layout.align() <= WORD {
+                    ffi::mi_realloc(ptr as *mut c_void, new_size) as *mut u8
+                } else {
+                    ffi::mi_realloc_aligned(ptr as *mut c_void, new_size, layout.align()) as *mut u8
+                }
+            }
+        }
+    }
+}
 
 /// Stack the command runs on (committed only as it is touched).
 const MAIN_STACK: usize = 16 * 1024 * 1024;
