@@ -10,7 +10,7 @@
 //! Tests compare both on every values file of the corpus and on mutations of them.
 
 use super::decode::{resolved_to_go, GoVal};
-use super::head::{double_quoted, one_line, plain_text, split_key, OneLine};
+use super::head::{double_quoted, one_line, plain_text, short_lines, split_key, OneLine};
 use super::ordered::OrderedMap;
 use super::resolve::resolve_plain;
 
@@ -38,8 +38,8 @@ pub fn fast_document(text: &str) -> Option<GoVal> {
         return None;
     }
     let lines: Vec<Line<'_>> = text
-        .strip_suffix('\n')?
-        .split('\n')
+        .strip_suffix('\n')
+        .map(short_lines)?
         .map(|l| {
             let indent = l.bytes().take_while(|&c| c == b' ').count();
             Line {
