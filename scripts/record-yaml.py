@@ -458,6 +458,14 @@ def run(c):
     return out
 
 
+# --- double-quoted escapes: the fast values reader's subset, and `\/` (go-yaml v2 rejects it,
+# YAML 1.2 and libyaml 0.2.5 accept it) ----------------------------------------------------------
+for i, v in enumerate(['a: "q\\"uo\\\\te n\\nt\\tr\\r end" # c\n', 'a: "tpl \\"%s\\" x"\n',
+                       'a: "a\\\\"\n', 'a: "x\\/y"\n', 'a: 1\nb:\n  c: "x\n   y \\/ z"\n',
+                       "a: 'x\\/y'\n", 'a: |\n  "\\/"\nb: ok\n', 'a: [\n"\\/"\n]\n',
+                       'a: ["b", "\\/"]\n', '"k\\/": 1\n', 'a: "\\"\\/"\n']):
+    case('dq_escape_%02d' % i, v, ['toJson'])
+
 def main():
     only = set(sys.argv[1].split(',')) if len(sys.argv) > 1 else None
     if only == {'--missing'}:

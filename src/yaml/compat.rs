@@ -160,8 +160,60 @@ pub(super) fn widen_leading_whitespace(text: &str, line: usize) -> Option<String
 }
 
 /// Translates a yaml-rust2 error into go-yaml's `line N: problem` text.
+/// The error info [`slash_escape_line`]'s finding is reported with, then the line.
+pub(super) const UNKNOWN_ESCAPE_AT_LINE: &str = "rudder: unknown escape character at line ";
+
+/// The 1-based line of the first `\/` escape in the double-quoted scalar that starts at
+/// character `start` of `text`: YAML 1.2 (yaml-rust2, and libyaml since 0.2.5) accepts it,
+/// go-yaml v2 does not.
+pub(super) fn slash_escape_line(text: &str, start: usize) -> Option<usize> {
+    let (at, _) = text.char_indices().nth(start)?;
+    slash_escape_line_at(text, at)
+}
+
+/// [`slash_escape_line`] for a scalar starting at a 0-based line and character column.
+pub(super) fn slash_escape_line_lc(text: &str, line: usize, column: usize) -> Option<usize> {
+    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let (offset, _) = text.get(line_start..)?.char_indices().nth(column)?;
+    slash_escape_line_at(text, line_start + offset)
+}
+
+/// [`slash_escape_line`] for a scalar starting at byte `at`.
+fn slash_escape_line_at(text: &str, at: usize) -> Option<usize> {
+    let mut chars = text.get(at..)?.char_indices();
+    if chars.next()?.1 != '"' {
+        return None;
+    }
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return None,
+            '\\' => {
+                if let Some((_, '/')) = chars.next() {
+                    return Some(text.get(..at + i)?.matches('\n').count() + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// go-yaml's problem text for an escape it does not know.
+pub(super) const UNKNOWN_ESCAPE: &str = "found unknown escape character";
+
+/// go-yaml's error for a `\/` escape at a 1-based line (scanner errors omit line 1).
+pub(super) fn unknown_escape_message(line: usize) -> String {
+    match line {
+        1 => UNKNOWN_ESCAPE.into(),
+        n => format!("line {n}: {UNKNOWN_ESCAPE}"),
+    }
+}
+
 pub(super) fn translate(e: &ScanError, text: &str) -> String {
     let info = e.info();
+    if let Some(line) = info.strip_prefix(UNKNOWN_ESCAPE_AT_LINE) {
+        return unknown_escape_message(line.parse().unwrap_or(1));
+    }
     let line = e.marker().line(); // 1-based
     let (problem, scanner): (String, bool) = match info {
         "while parsing node, found unknown anchor" => {

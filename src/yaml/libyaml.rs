@@ -1,6 +1,7 @@
 //! Fallback parser: the `libyaml-safer` port of libyaml (the C library go-yaml v2 was
 //! translated from), used only where yaml-rust2 rejects text that go-yaml accepts.
 
+use super::compat::{slash_escape_line_lc, unknown_escape_message};
 use super::load::{Frame, Node, MAX_DEPTH};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -15,8 +16,22 @@ pub(super) fn parse_libyaml(text: &str) -> Result<Option<Rc<Node>>, String> {
     let mut anchors: HashMap<String, Rc<Node>> = HashMap::new();
     let mut stack: Vec<(Frame, Option<String>)> = Vec::new();
     let mut root: Option<Rc<Node>> = None;
+    let slash_escapes = text.contains("\\/");
     loop {
         let event = parser.parse().map_err(|e| e.to_string())?;
+        // libyaml 0.2.5 takes the `\/` escape; go-yaml v2 (an older libyaml) does not.
+        if let EventData::Scalar {
+            style: ScalarStyle::DoubleQuoted,
+            ..
+        } = event.data
+        {
+            let (line, column) = (event.start_mark.line, event.start_mark.column);
+            if slash_escapes {
+                if let Some(at) = slash_escape_line_lc(text, line as usize, column as usize) {
+                    return Err(unknown_escape_message(at));
+                }
+            }
+        }
         let done: Option<(Rc<Node>, Option<String>)> = match event.data {
             EventData::StreamEnd | EventData::DocumentEnd { .. } => return Ok(root),
             EventData::Alias { anchor } => match anchors.get(&anchor) {

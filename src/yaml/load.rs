@@ -7,7 +7,8 @@
 
 use super::compat::{
     flow_closer_line, indent_line, indent_quoted_scalar, leading_document_end_check,
-    leading_tab_check, quote_dash, tab_after_colon, translate, widen_leading_whitespace,
+    leading_tab_check, quote_dash, slash_escape_line, tab_after_colon, translate,
+    widen_leading_whitespace, UNKNOWN_ESCAPE, UNKNOWN_ESCAPE_AT_LINE,
 };
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -122,14 +123,20 @@ pub fn parse_first_document(text: &str) -> Result<Option<Rc<Node>>, String> {
                     None => return Err(translate(&e, text)),
                 }
             }
+            Err(e) if e.info().starts_with(UNKNOWN_ESCAPE_AT_LINE) => {
+                // Not for the libyaml port below, which takes `\/` as well.
+                return Err(translate(&e, text));
+            }
             Err(e) => {
                 // yaml-rust2 is stricter than libyaml in places (flow collections continued
                 // below their key's indentation, some quoted-scalar indentation): when the
                 // libyaml port accepts the text, its tree is what go-yaml would build.
-                if let Ok(n) = super::libyaml::parse_libyaml(current) {
-                    return Ok(n);
+                match super::libyaml::parse_libyaml(current) {
+                    Ok(n) => return Ok(n),
+                    // go-yaml would stop at a `\/` escape in text it otherwise reads.
+                    Err(m) if m.ends_with(UNKNOWN_ESCAPE) => return Err(m),
+                    Err(_) => return Err(translate(&e, text)),
                 }
-                return Err(translate(&e, text));
             }
         }
     }
@@ -182,6 +189,8 @@ fn ends_with_empty_block(text: &str) -> bool {
 fn parse_once(text: &str, strip: Option<usize>) -> Result<Parsed, ScanError> {
     let unknown_anchor = |mark| ScanError::new(mark, "while parsing node, found unknown anchor");
     let total_chars = text.chars().count();
+    // yaml-rust2 takes the `\/` escape (YAML 1.2); libyaml does not.
+    let slash_escapes = text.contains("\\/");
     let eof_fix = strip.is_none() && (ends_inside_content(text) || ends_with_empty_block(text));
     // Index of the last scalar and whether it was a block scalar.
     let mut scalars = 0usize;
@@ -207,6 +216,12 @@ fn parse_once(text: &str, strip: Option<usize>) -> Result<Parsed, ScanError> {
                 None => return Err(unknown_anchor(mark)),
             },
             Event::Scalar(mut value, style, anchor, tag) => {
+                if slash_escapes && matches!(style, TScalarStyle::DoubleQuoted) {
+                    if let Some(line) = slash_escape_line(text, mark.index()) {
+                        let info = format!("{UNKNOWN_ESCAPE_AT_LINE}{line}");
+                        return Err(ScanError::new_string(mark, info));
+                    }
+                }
                 let plain = matches!(style, TScalarStyle::Plain);
                 let block = matches!(style, TScalarStyle::Literal | TScalarStyle::Folded);
                 if block && strip == Some(scalars) && value.ends_with('\n') {
