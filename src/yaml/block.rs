@@ -10,7 +10,7 @@
 //! Tests compare both on every values file of the corpus and on mutations of them.
 
 use super::decode::{resolved_to_go, GoVal};
-use super::head::{double_quoted, one_line, plain_text, short_lines, split_key, OneLine};
+use super::lines::{double_quoted, one_line, plain_text, short_lines, split_key, OneLine};
 use super::ordered::OrderedMap;
 use super::resolve::resolve_plain;
 

@@ -14,6 +14,7 @@ pub mod head;
 pub mod json;
 pub mod jsonparse;
 mod libyaml;
+mod lines;
 pub mod load;
 mod ordered;
 pub mod pretty;
