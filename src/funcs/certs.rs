@@ -354,18 +354,34 @@ fn normalise_pem(s: &str) -> String {
     out
 }
 
+/// The key a `...WithKey` variant was given, parsed; `None` for a fresh key.
+fn given_key(key: Option<&str>) -> Result<Option<PrivKey>, String> {
+    key.map(|pem| parse_private_key_pem(pem).map_err(|e| format!("parsing private key: {e}")))
+        .transpose()
+}
+
+/// Signs now with a given key, or defers a fresh key and the signature to first use.
+fn sign_or_defer(
+    params: CertificateParams,
+    key: Option<PrivKey>,
+    issuer: Option<(String, PrivKey)>,
+) -> Result<Value, String> {
+    match key {
+        Some(k) => {
+            let issuer = issuer.as_ref().map(|(pem, ik)| (pem.as_str(), ik));
+            sign(params, &k, issuer).map(CertObj::into_value)
+        }
+        None => Ok(LazyCert::new(params, issuer).into_value()),
+    }
+}
+
 /// `genCA` / `genCAWithKey`; with a fresh key, generated on first use.
 pub fn gen_ca(cn: &str, days: i64, key: Option<&str>) -> Result<Value, String> {
+    let key = given_key(key)?;
     let mut p = base_template(cn, &[], &[], days)?;
     p.key_usages.push(KeyUsagePurpose::KeyCertSign);
     p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    match key {
-        Some(pem) => {
-            let k = parse_private_key_pem(pem).map_err(|e| format!("parsing private key: {e}"))?;
-            sign(p, &k, None).map(CertObj::into_value)
-        }
-        None => Ok(LazyCert::new(p, None).into_value()),
-    }
+    sign_or_defer(p, key, None)
 }
 
 /// `genSelfSignedCert` / `genSelfSignedCertWithKey`; with a fresh key, generated on first use.
@@ -376,17 +392,9 @@ pub fn gen_self_signed(
     days: i64,
     key: Option<&str>,
 ) -> Result<Value, String> {
-    let key = match key {
-        Some(pem) => {
-            Some(parse_private_key_pem(pem).map_err(|e| format!("parsing private key: {e}"))?)
-        }
-        None => None,
-    };
+    let key = given_key(key)?;
     let p = base_template(cn, ips, dns, days)?;
-    match key {
-        Some(k) => sign(p, &k, None).map(CertObj::into_value),
-        None => Ok(LazyCert::new(p, None).into_value()),
-    }
+    sign_or_defer(p, key, None)
 }
 
 /// Checks a CA certificate PEM the way sprig does (decode, parse) and guards rcgen's parser
@@ -410,20 +418,12 @@ pub fn gen_signed(
     ca: &CertObj,
     key: Option<&str>,
 ) -> Result<Value, String> {
-    let key = match key {
-        Some(pem) => {
-            Some(parse_private_key_pem(pem).map_err(|e| format!("parsing private key: {e}"))?)
-        }
-        None => None,
-    };
+    let key = given_key(key)?;
     check_ca_cert(&ca.cert)?;
     let ca_key =
         parse_private_key_pem(&ca.key).map_err(|e| format!("error parsing private key: {e}"))?;
     let p = base_template(cn, ips, dns, days)?;
-    match key {
-        Some(k) => sign(p, &k, Some((&ca.cert, &ca_key))).map(CertObj::into_value),
-        None => Ok(LazyCert::new(p, Some((ca.cert.clone(), ca_key))).into_value()),
-    }
+    sign_or_defer(p, key, Some((ca.cert.clone(), ca_key)))
 }
 
 /// `buildCustomCert b64cert b64key`.
