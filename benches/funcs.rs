@@ -1,5 +1,6 @@
 //! The hottest chart functions, each called through the engine as a chart calls it: `include`,
-//! `toYaml`, `nindent`, `quote` and `default`, with Helm's function map.
+//! `toYaml`, `nindent`, `quote` and `default`, with Helm's function map; and the slowest one,
+//! `genCA` (a 2048-bit RSA key, signed), whose time is a random prime search.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use rudder::template::{Templates, Value};
@@ -47,5 +48,17 @@ fn bench_funcs(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_funcs);
+fn bench_keys(c: &mut Criterion) {
+    let mut t = Templates::new(rudder::render::helm_funcs());
+    if let Err(e) = t.add("genCA", r#"{{ (genCA "ca" 365).Key | len }}"#) {
+        panic!("genCA: {e}");
+    }
+    let dot = Value::Nil;
+    let mut group = c.benchmark_group("keys");
+    group.sample_size(30);
+    group.bench_function("genCA", |b| b.iter(|| t.execute("genCA", black_box(&dot))));
+    group.finish();
+}
+
+criterion_group!(benches, bench_funcs, bench_keys);
 criterion_main!(benches);

@@ -206,7 +206,7 @@ impl PrivKey {
     /// modulus of exactly `bits` bits.
     pub fn generate_rsa(bits: usize) -> Result<PrivKey, String> {
         let exponent = rsa::BigUint::from(65537u32);
-        if bits % 2 == 0 {
+        if bits.is_multiple_of(2) {
             for _ in 0..RSA_ATTEMPTS {
                 let Some((p, q)) = super::prime::rsa_prime_pair(bits / 2) else {
                     break;

@@ -27,25 +27,56 @@ const WINDOW_PER_LIMB: usize = 256;
 const PUBLIC_EXPONENT: u32 = 65537;
 /// The largest prime handled here: 2048 bits.
 const MAX_LIMBS: usize = 32;
+/// Candidates per vector test.
+const LANES: usize = 8;
 
 /// Two distinct random primes of `bits` bits each with their top two bits set (so their
 /// product has exactly `2 * bits` bits), searched on two threads; `None` when `bits` has no
 /// fixed-size implementation here.
 pub fn rsa_prime_pair(bits: usize) -> Option<(BigUint, BigUint)> {
     match bits {
-        512 => pair::<8>(),
-        1024 => pair::<16>(),
-        1536 => pair::<24>(),
-        2048 => pair::<32>(),
+        512 => pair::<8>(vector::<8, 10>()),
+        1024 => pair::<16>(vector::<16, 20>()),
+        1536 => pair::<24>(vector::<24, 30>()),
+        2048 => pair::<32>(vector::<32, 40>()),
         _ => None,
     }
 }
 
-fn pair<const N: usize>() -> Option<(BigUint, BigUint)> {
+/// The eight-at-a-time tests for primes of `64 * N` bits (`L` limbs of 52 bits), when this
+/// CPU has them.
+#[derive(Clone, Copy)]
+struct Vector<const N: usize> {
+    /// Base-2 Fermat verdicts of eight candidates, one bit each.
+    fermat: fn(&[[u64; N]; LANES]) -> u8,
+    /// Eight Miller-Rabin rounds on one candidate.
+    miller_rabin: fn(&[u64; N]) -> bool,
+    /// [`scalar_remainders`], eight primes at a time.
+    remainders: fn(&[u64; N], &mut Vec<u64>),
+}
+
+#[cfg(target_arch = "x86_64")]
+fn vector<const N: usize, const L: usize>() -> Option<Vector<N>> {
+    ifma::available().then_some(Vector {
+        fermat: ifma::fermat8::<N, L>,
+        miller_rabin: ifma::miller_rabin8::<N, L>,
+        remainders: ifma::remainders::<N>,
+    })
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn vector<const N: usize, const L: usize>() -> Option<Vector<N>> {
+    None
+}
+
+fn pair<const N: usize>(vector: Option<Vector<N>>) -> Option<(BigUint, BigUint)> {
     let found: Mutex<Vec<[u64; N]>> = Mutex::new(Vec::with_capacity(3));
     let stop = AtomicBool::new(false);
     let work = || {
-        while let Some(p) = search::<N>(&stop) {
+        while let Some(p) = match vector {
+            Some(v) => search_vector::<N>(&stop, v),
+            None => search::<N>(&stop),
+        } {
             let Ok(mut primes) = found.lock() else { return };
             if !primes.contains(&p) {
                 primes.push(p);
@@ -133,30 +164,9 @@ fn small_primes() -> &'static [SmallPrime] {
 
 /// One prime of `64 * N` bits, or `None` once `stop` is set.
 fn search<const N: usize>(stop: &AtomicBool) -> Option<[u64; N]> {
-    let window = WINDOW_PER_LIMB * N;
-    let primes = small_primes();
-    let mut sieve = vec![false; window];
+    let (mut sieve, mut rems) = (Vec::new(), Vec::new());
     loop {
-        let mut start = [0u64; N];
-        for limb in start.iter_mut() {
-            *limb = OsRng.next_u64();
-        }
-        start[N - 1] |= 3 << 62;
-        start[0] |= 1;
-        sieve.iter_mut().for_each(|s| *s = false);
-        // Offset k stands for start + 2k; mark every k where a small prime divides it.
-        for &sp in primes {
-            let (p, r) = (sp.p, sp.rem(&start));
-            // The first k with r + 2k = 0 (mod p), 2^-1 being (p + 1) / 2; for e, r + 2k = 1,
-            // which keeps p - 1 coprime to the public exponent.
-            let target = u64::from(p == u64::from(PUBLIC_EXPONENT));
-            let diff = sp.reduce(target + p - r);
-            let mut k = sp.reduce(diff * p.div_ceil(2)) as usize;
-            while k < window {
-                sieve[k] = true;
-                k += p as usize;
-            }
-        }
+        let start = sieve_window::<N>(&mut sieve, &mut rems, scalar_remainders);
         for (k, &composite) in sieve.iter().enumerate() {
             if composite {
                 continue;
@@ -175,6 +185,84 @@ fn search<const N: usize>(stop: &AtomicBool) -> Option<[u64; N]> {
             }
         }
     }
+}
+
+/// [`search`] with the eight-at-a-time tests: survivors of the sieve go by eights (the last
+/// few of a window are left: a window is seldom used up).
+fn search_vector<const N: usize>(stop: &AtomicBool, vector: Vector<N>) -> Option<[u64; N]> {
+    let (mut sieve, mut rems) = (Vec::new(), Vec::new());
+    let mut batch = [[0u64; N]; LANES];
+    loop {
+        let start = sieve_window::<N>(&mut sieve, &mut rems, vector.remainders);
+        let mut filled = 0;
+        for (k, &composite) in sieve.iter().enumerate() {
+            if composite {
+                continue;
+            }
+            let Some(candidate) = add_small(&start, 2 * k as u64) else {
+                break;
+            };
+            if candidate[N - 1] >> 62 != 3 {
+                break;
+            }
+            batch[filled] = candidate;
+            filled += 1;
+            if filled < LANES {
+                continue;
+            }
+            filled = 0;
+            if stop.load(Ordering::Relaxed) {
+                return None;
+            }
+            let passed = (vector.fermat)(&batch);
+            for (lane, candidate) in batch.iter().enumerate() {
+                if passed >> lane & 1 == 1 && (vector.miller_rabin)(candidate) {
+                    return Some(*candidate);
+                }
+            }
+        }
+    }
+}
+
+/// `x mod p` for every sieving prime p into `out`.
+fn scalar_remainders<const N: usize>(x: &[u64; N], out: &mut Vec<u64>) {
+    out.clear();
+    out.extend(small_primes().iter().map(|sp| sp.rem(x)));
+}
+
+/// Draws a random odd start of `64 * N` bits with its top two bits set and marks in `sieve`
+/// the offsets k where a small prime divides `start + 2k`; returns the start. `rems` is
+/// scratch space for `remainders`.
+fn sieve_window<const N: usize>(
+    sieve: &mut Vec<bool>,
+    rems: &mut Vec<u64>,
+    remainders: fn(&[u64; N], &mut Vec<u64>),
+) -> [u64; N] {
+    let window = WINDOW_PER_LIMB * N;
+    let primes = small_primes();
+    let mut start = [0u64; N];
+    for limb in start.iter_mut() {
+        *limb = OsRng.next_u64();
+    }
+    start[N - 1] |= 3 << 62;
+    start[0] |= 1;
+    sieve.clear();
+    sieve.resize(window, false);
+    // Offset k stands for start + 2k; mark every k where a small prime divides it.
+    remainders(&start, rems);
+    for (&sp, &r) in primes.iter().zip(rems.iter()) {
+        let p = sp.p;
+        // The first k with r + 2k = 0 (mod p), 2^-1 being (p + 1) / 2; for e, r + 2k = 1,
+        // which keeps p - 1 coprime to the public exponent.
+        let target = u64::from(p == u64::from(PUBLIC_EXPONENT));
+        let diff = sp.reduce(target + p - r);
+        let mut k = sp.reduce(diff * p.div_ceil(2)) as usize;
+        while k < window {
+            sieve[k] = true;
+            k += p as usize;
+        }
+    }
+    start
 }
 
 /// `x + v`, or `None` when it overflows `N` limbs.
@@ -475,6 +563,10 @@ impl<const N: usize> Mont<N> {
         false
     }
 }
+
+#[cfg(target_arch = "x86_64")]
+#[path = "prime_ifma.rs"]
+mod ifma;
 
 #[cfg(test)]
 #[path = "prime_tests.rs"]

@@ -4,7 +4,7 @@ use num_bigint_dig::RandPrime;
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 
-fn limbs<const N: usize>(x: &BigUint) -> [u64; N] {
+pub(super) fn limbs<const N: usize>(x: &BigUint) -> [u64; N] {
     let mut bytes = x.to_bytes_le();
     assert!(
         bytes.len() <= 8 * N,
@@ -21,21 +21,21 @@ fn limbs<const N: usize>(x: &BigUint) -> [u64; N] {
     out
 }
 
-fn random_limbs<const N: usize>(rng: &mut StdRng) -> [u64; N] {
+pub(super) fn random_limbs<const N: usize>(rng: &mut StdRng) -> [u64; N] {
     let mut out = [0u64; N];
     out.iter_mut().for_each(|l| *l = rng.next_u64());
     out
 }
 
 /// A random odd modulus with its top bit set, as `Mont` requires.
-fn random_modulus<const N: usize>(rng: &mut StdRng) -> [u64; N] {
+pub(super) fn random_modulus<const N: usize>(rng: &mut StdRng) -> [u64; N] {
     let mut m = random_limbs::<N>(rng);
     m[N - 1] |= 1 << 63;
     m[0] |= 1;
     m
 }
 
-fn below<const N: usize>(rng: &mut StdRng, m: &[u64; N]) -> [u64; N] {
+pub(super) fn below<const N: usize>(rng: &mut StdRng, m: &[u64; N]) -> [u64; N] {
     let big = to_biguint(&random_limbs::<N>(rng)) % to_biguint(m);
     limbs(&big)
 }

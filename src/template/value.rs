@@ -120,7 +120,7 @@ pub struct List {
 /// 64 levels: templates nest values as deep as they loop. A probe at every level would cost a
 /// stack check per value (and, where a thread's stack bounds are unknown, a new segment).
 fn on_enough_stack<R>(depth: usize, f: impl FnOnce() -> R) -> R {
-    if depth % 64 == 0 {
+    if depth.is_multiple_of(64) {
         super::exec::grow(f)
     } else {
         f()
