@@ -1,7 +1,10 @@
 //! Shape and round-trip tests for the crypto group: PEM kinds and key sizes, certificate fields,
 //! signatures that verify (self-signed and CA-signed chains), AES and bcrypt round trips.
 
-use super::certs::{build_custom, gen_ca, gen_self_signed, gen_signed, CertObj};
+use super::certs::{
+    build_custom, gen_ca, gen_self_signed, gen_signed, ring_rsa_key_pair, rsa_crate_key_pair,
+    CertObj,
+};
 use super::crypto::{bcrypt_hash, decrypt_aes, encrypt_aes, gen_private_key, htpasswd, rand_bytes};
 use super::keys::{parse_private_key_pem, pem_decode, PrivKey};
 use crate::template::Value;
@@ -166,6 +169,38 @@ fn small_rsa_keys_sign_like_go() {
                 .verify(c.tbs_certificate.as_ref(), &sig)
                 .expect("signature verifies");
         });
+    }
+}
+
+#[test]
+fn ring_and_rsa_crate_sign_the_same_bytes() {
+    // Keys of 2048 to 4096 bits sign with ring, others with the rsa crate: PKCS#1 v1.5 is
+    // deterministic, so both must give the same certificate.
+    for bits in [2048, 3072] {
+        let k = match PrivKey::generate_rsa(bits) {
+            Ok(k) => k,
+            Err(e) => panic!("{bits}-bit key: {e}"),
+        };
+        let PrivKey::Rsa(rsa_key) = &k else {
+            panic!("not an RSA key")
+        };
+        let (Some(ring), Ok(crate_signer)) = (ring_rsa_key_pair(&k), rsa_crate_key_pair(rsa_key))
+        else {
+            panic!("{bits}-bit key pairs")
+        };
+        let params = || {
+            let mut p =
+                rcgen::CertificateParams::new(vec!["a.example".to_string()]).expect("params");
+            p.serial_number = Some(rcgen::SerialNumber::from(7u64));
+            p
+        };
+        let (Ok(a), Ok(b)) = (
+            params().self_signed(&ring),
+            params().self_signed(&crate_signer),
+        ) else {
+            panic!("{bits}-bit self-signing")
+        };
+        assert_eq!(a.der(), b.der(), "{bits}-bit certificates differ");
     }
 }
 
