@@ -5,8 +5,10 @@
 //! few thousand odd numbers by every prime below [`SIEVE_BOUND`], then Miller-Rabin on the
 //! survivors with fixed-size Montgomery arithmetic (base 2 first, by squaring and doubling
 //! only, then [`EXTRA_ROUNDS`] random bases). Two threads search together and the first two
-//! primes found make the key. Sizes without a fixed-size instance return `None` and the caller
-//! uses the `rsa` crate's generator.
+//! primes found make the key. On CPUs with AVX-512 IFMA the tests and the sieve's remainders
+//! run eight at a time instead (`prime_ifma.rs`: survivors take a base-2 Fermat test by
+//! eights, then the eight Miller-Rabin rounds of one survivor run together). Sizes without a
+//! fixed-size instance return `None` and the caller uses the `rsa` crate's generator.
 
 use num_bigint_dig::BigUint;
 use rand::rngs::OsRng;
