@@ -169,18 +169,9 @@ fn search<const N: usize>(stop: &AtomicBool) -> Option<[u64; N]> {
     let (mut sieve, mut rems) = (Vec::new(), Vec::new());
     loop {
         let start = sieve_window::<N>(&mut sieve, &mut rems, scalar_remainders);
-        for (k, &composite) in sieve.iter().enumerate() {
-            if composite {
-                continue;
-            }
+        for candidate in survivors(&start, &sieve) {
             if stop.load(Ordering::Relaxed) {
                 return None;
-            }
-            let Some(candidate) = add_small(&start, 2 * k as u64) else {
-                break;
-            };
-            if candidate[N - 1] >> 62 != 3 {
-                break;
             }
             if probably_prime(&candidate) {
                 return Some(candidate);
@@ -197,16 +188,7 @@ fn search_vector<const N: usize>(stop: &AtomicBool, vector: Vector<N>) -> Option
     loop {
         let start = sieve_window::<N>(&mut sieve, &mut rems, vector.remainders);
         let mut filled = 0;
-        for (k, &composite) in sieve.iter().enumerate() {
-            if composite {
-                continue;
-            }
-            let Some(candidate) = add_small(&start, 2 * k as u64) else {
-                break;
-            };
-            if candidate[N - 1] >> 62 != 3 {
-                break;
-            }
+        for candidate in survivors(&start, &sieve) {
             batch[filled] = candidate;
             filled += 1;
             if filled < LANES {
@@ -224,6 +206,19 @@ fn search_vector<const N: usize>(stop: &AtomicBool, vector: Vector<N>) -> Option
             }
         }
     }
+}
+
+/// The numbers of a sieved window that no small prime divides, in order, while they keep
+/// the top two bits of `start` (and fit `N` limbs).
+fn survivors<'a, const N: usize>(
+    start: &'a [u64; N],
+    sieve: &'a [bool],
+) -> impl Iterator<Item = [u64; N]> + 'a {
+    sieve
+        .iter()
+        .enumerate()
+        .filter(|&(_, &composite)| !composite)
+        .map_while(move |(k, _)| add_small(start, 2 * k as u64).filter(|c| c[N - 1] >> 62 == 3))
 }
 
 /// `x mod p` for every sieving prime p into `out`.
