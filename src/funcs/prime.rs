@@ -565,6 +565,10 @@ impl<const N: usize> Mont<N> {
 #[path = "prime_ifma.rs"]
 mod ifma;
 
+#[path = "prime_dsa.rs"]
+mod dsa;
+pub use dsa::dsa_2048_256;
+
 #[cfg(test)]
 #[path = "prime_tests.rs"]
 mod tests;

@@ -184,3 +184,24 @@ fn prime_pairs_make_full_size_moduli() {
     }
     assert!(rsa_prime_pair(1000).is_none());
 }
+
+#[test]
+fn dsa_parameters_are_well_formed() {
+    // None only without the vector tests; the dsa crate generates then.
+    let Some((p, q, g)) = dsa_2048_256() else {
+        eprintln!("no AVX-512 IFMA on this CPU: DSA parameters come from the dsa crate");
+        return;
+    };
+    let one = BigUint::from(1u32);
+    assert_eq!(p.bits(), 2048);
+    assert_eq!(q.bits(), 256);
+    assert!(reference_probably_prime(&p, 20), "p is not prime");
+    assert!(reference_probably_prime(&q, 20), "q is not prime");
+    assert_eq!(
+        (&p - &one) % &q,
+        BigUint::from(0u32),
+        "q does not divide p - 1"
+    );
+    assert!(g > one && g < p);
+    assert_eq!(g.modpow(&q, &p), one, "g does not have order q");
+}
