@@ -184,28 +184,44 @@ fn search<const N: usize>(stop: &AtomicBool) -> Option<[u64; N]> {
 /// few of a window are left: a window is seldom used up).
 fn search_vector<const N: usize>(stop: &AtomicBool, vector: Vector<N>) -> Option<[u64; N]> {
     let (mut sieve, mut rems) = (Vec::new(), Vec::new());
-    let mut batch = [[0u64; N]; LANES];
     loop {
         let start = sieve_window::<N>(&mut sieve, &mut rems, vector.remainders);
-        let mut filled = 0;
-        for candidate in survivors(&start, &sieve) {
-            batch[filled] = candidate;
-            filled += 1;
-            if filled < LANES {
-                continue;
-            }
-            filled = 0;
-            if stop.load(Ordering::Relaxed) {
-                return None;
-            }
-            let passed = (vector.fermat)(&batch);
-            for (lane, candidate) in batch.iter().enumerate() {
-                if passed >> lane & 1 == 1 && (vector.miller_rabin)(candidate) {
-                    return Some(*candidate);
-                }
+        if let Some(p) = first_prime_by_eights(survivors(&start, &sieve), vector, stop) {
+            return Some(p);
+        }
+        if stop.load(Ordering::Relaxed) {
+            return None;
+        }
+    }
+}
+
+/// The first prime among `candidates` (odd, top bit set), tested eight at a time; `None` once
+/// they run out (a last partial batch is left) or `stop` is set.
+fn first_prime_by_eights<const N: usize>(
+    candidates: impl Iterator<Item = [u64; N]>,
+    vector: Vector<N>,
+    stop: &AtomicBool,
+) -> Option<[u64; N]> {
+    let mut batch = [[0u64; N]; LANES];
+    let mut filled = 0;
+    for candidate in candidates {
+        batch[filled] = candidate;
+        filled += 1;
+        if filled < LANES {
+            continue;
+        }
+        filled = 0;
+        if stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        let passed = (vector.fermat)(&batch);
+        for (lane, candidate) in batch.iter().enumerate() {
+            if passed >> lane & 1 == 1 && (vector.miller_rabin)(candidate) {
+                return Some(*candidate);
             }
         }
     }
+    None
 }
 
 /// The numbers of a sieved window that no small prime divides, in order, while they keep

@@ -6,7 +6,7 @@
 //! p = base + 2qk that every odd prime below 2^16 sieves (k = -base / 2q modulo each), and the
 //! survivors take the eight-at-a-time tests of the RSA search on two threads.
 
-use super::{small_primes, to_biguint, Vector, LANES, WINDOW_PER_LIMB};
+use super::{first_prime_by_eights, small_primes, to_biguint, Vector, WINDOW_PER_LIMB};
 use num_bigint_dig::prime::probably_prime;
 use num_bigint_dig::{BigUint, RandBigInt};
 use rand::rngs::OsRng;
@@ -85,7 +85,6 @@ fn search_p(
     let window = WINDOW_PER_LIMB * P_LIMBS;
     let primes = small_primes();
     let (mut sieve, mut rems) = (vec![false; window], Vec::new());
-    let mut batch = [[0u64; P_LIMBS]; LANES];
     loop {
         // A random base with its top two bits set, moved to 1 (mod 2q): p = base + 2qk
         // keeps 2048 bits across the window.
@@ -102,28 +101,17 @@ fn search_p(
                 k += p as usize;
             }
         }
-        let mut filled = 0;
-        let mut ks = [0usize; LANES];
-        for (k, _) in sieve.iter().enumerate().filter(|&(_, &c)| !c) {
-            batch[filled] = limbs::<P_LIMBS>(&(&base + two_q * k))?;
-            ks[filled] = k;
-            filled += 1;
-            if filled < LANES {
-                continue;
-            }
-            filled = 0;
-            if stop.load(Ordering::Relaxed) {
-                return None;
-            }
-            let passed = (vector.fermat)(&batch);
-            for (lane, candidate) in batch.iter().enumerate() {
-                if passed >> lane & 1 == 1
-                    && candidate[P_LIMBS - 1] >> 63 == 1
-                    && (vector.miller_rabin)(candidate)
-                {
-                    return Some(to_biguint(candidate));
-                }
-            }
+        let candidates = sieve
+            .iter()
+            .enumerate()
+            .filter(|&(_, &composite)| !composite)
+            .map_while(|(k, _)| limbs::<P_LIMBS>(&(&base + two_q * k)))
+            .filter(|c| c[P_LIMBS - 1] >> 63 == 1);
+        if let Some(p) = first_prime_by_eights(candidates, vector, stop) {
+            return Some(to_biguint(&p));
+        }
+        if stop.load(Ordering::Relaxed) {
+            return None;
         }
     }
 }
