@@ -122,6 +122,12 @@ impl<const N: usize, const L: usize> Mont8<N, L> {
         let mut m = [[0u64; L]; LANES];
         let mut m2 = [[0u64; L]; LANES];
         for (k, modulus) in moduli.iter().enumerate() {
+            // Miller-Rabin puts one modulus in every lane: set it up once.
+            if k > 0 && *modulus == moduli[k - 1] {
+                (k0[k], one[k], minus_one[k]) = (k0[k - 1], one[k - 1], minus_one[k - 1]);
+                (m[k], m2[k]) = (m[k - 1], m2[k - 1]);
+                continue;
+            }
             let scalar = Mont::new(modulus);
             k0[k] = scalar.inv & MASK52;
             // 2^(64N) mod m, doubled up to 2^(52L) mod m.
@@ -331,16 +337,18 @@ pub(super) fn miller_rabin8<const N: usize, const L: usize>(m: &[u64; N]) -> boo
         return super::probably_prime(m); // only reached by misuse
     }
     let mont = Mont8::<N, L>::new(&[*m; LANES]);
-    let mut bases = [[0u64; N]; LANES];
+    // Lane 0 is set to 2 later; the others get random bases, drawn as 52-bit limbs.
+    let mut bases = [[0u64; L]; LANES];
+    let mut draw = [0u64; N];
     for base in bases.iter_mut().skip(1) {
         loop {
-            for limb in base.iter_mut() {
+            for limb in draw.iter_mut() {
                 *limb = OsRng.next_u64();
             }
-            base[N - 1] >>= 1; // below 2^(64N-1) < m
-                               // 0, 1 and -1 prove nothing.
-            let b = to52::<N, L>(base);
-            if b != [0u64; L] && b != mont.one[0] && b != mont.minus_one[0] {
+            draw[N - 1] >>= 1; // below 2^(64N-1) < m
+            *base = to52::<N, L>(&draw);
+            // 0, 1 and -1 prove nothing.
+            if *base != [0u64; L] && *base != mont.one[0] && *base != mont.minus_one[0] {
                 break;
             }
         }
@@ -356,11 +364,11 @@ pub(super) fn miller_rabin8<const N: usize, const L: usize>(m: &[u64; N]) -> boo
 #[target_feature(enable = "avx512f,avx512ifma")]
 fn miller_rabin8_inner<const N: usize, const L: usize>(
     mont: &Mont8<N, L>,
-    bases: &[[u64; N]; LANES],
+    bases: &[[u64; L]; LANES],
     d: &[u64; N],
     s: u32,
 ) -> bool {
-    let mut x = X8::load(&bases.map(|b| to52::<N, L>(&b)));
+    let mut x = X8::load(bases);
     // Lane 0: 2 in Montgomery form.
     let two = mont.double(&mont.one());
     for (xj, &tj) in x.0.iter_mut().zip(&two.0) {
