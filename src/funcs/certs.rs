@@ -279,45 +279,51 @@ impl rcgen::RemoteKeyPair for RsaSigner {
 }
 
 fn key_pair(k: &PrivKey) -> Result<KeyPair, String> {
-    let err = |e: &dyn std::fmt::Display| format!("error creating certificate: {e}");
-    if let PrivKey::Rsa(rsa_key) = k {
-        use rsa::traits::PublicKeyParts;
-        // ring signs several times faster (and the same bytes: PKCS#1 v1.5 is
-        // deterministic) but only takes 2048 to 4096-bit keys.
-        if (2048..=4096).contains(&rsa_key.n().bits()) {
-            if let Some(kp) = ring_rsa_key_pair(k) {
-                return Ok(kp);
-            }
-        }
-        return rsa_crate_key_pair(rsa_key);
-    }
-    let der = k.to_pkcs8_der().map_err(|e| err(&e))?;
     let alg = match k {
+        PrivKey::Rsa(rsa_key) => {
+            use rsa::traits::PublicKeyParts;
+            // ring signs several times faster (and the same bytes: PKCS#1 v1.5 is
+            // deterministic) but only takes 2048 to 4096-bit keys.
+            if (2048..=4096).contains(&rsa_key.n().bits()) {
+                if let Some(kp) = ring_rsa_key_pair(k) {
+                    return Ok(kp);
+                }
+            }
+            return rsa_crate_key_pair(rsa_key);
+        }
         PrivKey::Ec384(_) => &rcgen::PKCS_ECDSA_P384_SHA384,
         PrivKey::Ed(_) => &rcgen::PKCS_ED25519,
         _ => &rcgen::PKCS_ECDSA_P256_SHA256,
     };
-    let der = rustls_pki_types::PrivatePkcs8KeyDer::from(der);
-    KeyPair::from_pkcs8_der_and_sign_algo(&der, alg).map_err(|e| err(&e))
+    pkcs8_key_pair(k, alg)
+}
+
+/// "error creating certificate: ..." as Go's x509 reports a failure.
+fn creating_error(e: impl std::fmt::Display) -> String {
+    format!("error creating certificate: {e}")
+}
+
+/// A key pair that ring signs with, from the key's PKCS#8 form.
+fn pkcs8_key_pair(k: &PrivKey, alg: &'static rcgen::SignatureAlgorithm) -> Result<KeyPair, String> {
+    let der = rustls_pki_types::PrivatePkcs8KeyDer::from(k.to_pkcs8_der().map_err(creating_error)?);
+    KeyPair::from_pkcs8_der_and_sign_algo(&der, alg).map_err(creating_error)
 }
 
 /// An RSA key pair signing with ring, if ring accepts the key.
 pub(super) fn ring_rsa_key_pair(k: &PrivKey) -> Option<KeyPair> {
-    let der = rustls_pki_types::PrivatePkcs8KeyDer::from(k.to_pkcs8_der().ok()?);
-    KeyPair::from_pkcs8_der_and_sign_algo(&der, &rcgen::PKCS_RSA_SHA256).ok()
+    pkcs8_key_pair(k, &rcgen::PKCS_RSA_SHA256).ok()
 }
 
 /// An RSA key pair signing with the `rsa` crate: any size.
 pub(super) fn rsa_crate_key_pair(rsa_key: &rsa::RsaPrivateKey) -> Result<KeyPair, String> {
     use rsa::pkcs1::EncodeRsaPublicKey;
-    let err = |e: &dyn std::fmt::Display| format!("error creating certificate: {e}");
     let public = rsa_key
         .to_public_key()
         .to_pkcs1_der()
-        .map_err(|e| err(&e))?
+        .map_err(creating_error)?
         .into_vec();
     let key = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new(rsa_key.clone());
-    KeyPair::from_remote(Box::new(RsaSigner { key, public })).map_err(|e| err(&e))
+    KeyPair::from_remote(Box::new(RsaSigner { key, public })).map_err(creating_error)
 }
 
 /// Signs `params` for `subject_key` with the issuer (itself when `issuer` is `None`).
@@ -330,10 +336,7 @@ fn sign(
     let cert_pem = match issuer {
         None => {
             let kp = key_pair(subject_key)?;
-            params
-                .self_signed(&kp)
-                .map_err(|e| format!("error creating certificate: {e}"))?
-                .pem()
+            params.self_signed(&kp).map_err(creating_error)?.pem()
         }
         Some((ca_pem, ca_key)) => {
             let ca_kp = key_pair(ca_key)?;
@@ -348,14 +351,12 @@ fn sign(
                 .map_err(|e| format!("error parsing certificate: {e}"))?;
             // Rebuild the issuer with the CA's own key so its name and key id are reused.
             ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-            let issuer_cert = ca_params
-                .self_signed(&ca_kp)
-                .map_err(|e| format!("error creating certificate: {e}"))?;
+            let issuer_cert = ca_params.self_signed(&ca_kp).map_err(creating_error)?;
             let mut params = params;
             params.use_authority_key_identifier_extension = true;
             params
                 .signed_by(&subject_kp, &issuer_cert, &ca_kp)
-                .map_err(|e| format!("error creating certificate: {e}"))?
+                .map_err(creating_error)?
                 .pem()
         }
     };
